@@ -1,0 +1,1 @@
+//! torchlight: PyTorch's eager training workflow in pure Rust.
