@@ -1,0 +1,300 @@
+//! The backward pass: a dependency-counting walk over the graph, run in PyTorch's order
+//! (among ready nodes, the most recently created first), summing gradients that meet at a
+//! node input and reducing broadcast gradients to each input's shape in one place.
+
+use super::grad_mode::set_grad_enabled;
+use super::node::{BackwardCtx, Edge, Node};
+use super::record::edge_of;
+use crate::tensor::TensorImpl;
+use crate::{Error, Result, Tensor};
+use smallvec::SmallVec;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+type NodeKey = *const Node;
+
+/// What a backward call computes gradients for.
+pub(crate) enum Target<'a> {
+    /// `tensor.backward()`: accumulate into every reachable leaf's `.grad`.
+    Leaves,
+    /// `autograd::grad(outputs, inputs)`: return the gradients of these tensors only.
+    Inputs(&'a [Tensor]),
+}
+
+struct Ready(u64, Arc<Node>);
+impl PartialEq for Ready {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+impl Eq for Ready {}
+impl PartialOrd for Ready {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ready {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&o.0)
+    }
+}
+
+/// Where a captured input's gradient arrives.
+enum CaptureAt {
+    Leaf(*const TensorImpl),
+    Output(NodeKey, usize),
+}
+
+fn add_grad(slot: &mut Option<Tensor>, g: Tensor) {
+    *slot = Some(match slot.take() {
+        None => g,
+        Some(prev) => &prev + &g,
+    });
+}
+
+/// Runs backward from `roots` with gradients `grads` (one per root, already checked).
+pub(crate) fn run_backward(
+    roots: &[Tensor],
+    grads: Vec<Tensor>,
+    retain_graph: bool,
+    create_graph: bool,
+    target: Target,
+) -> Result<Vec<Option<Tensor>>> {
+    let mut root_edges = Vec::with_capacity(roots.len());
+    for (i, r) in roots.iter().enumerate() {
+        match edge_of(r) {
+            Some(e) => root_edges.push(e),
+            None => {
+                return Err(Error::Runtime(format!(
+                    "element {i} of tensors does not require grad and does not have a grad_fn"
+                )))
+            }
+        }
+    }
+
+    // Dependency counts over the reachable graph (iterative: graphs can be deep).
+    let mut deps: HashMap<NodeKey, usize> = HashMap::new();
+    let mut seen: HashMap<NodeKey, Arc<Node>> = HashMap::new();
+    let mut stack: Vec<Arc<Node>> = Vec::new();
+    for e in &root_edges {
+        if let Edge::Node { node, .. } = e {
+            if seen.insert(Arc::as_ptr(node), node.clone()).is_none() {
+                stack.push(node.clone());
+            }
+        }
+    }
+    while let Some(n) = stack.pop() {
+        for e in n.next_edges.iter().flatten() {
+            if let Edge::Node { node, .. } = e {
+                let k = Arc::as_ptr(node);
+                *deps.entry(k).or_insert(0) += 1;
+                if seen.insert(k, node.clone()).is_none() {
+                    stack.push(node.clone());
+                }
+            }
+        }
+    }
+
+    // For autograd::grad: where each input's gradient is read, and which nodes lead there.
+    let captures: Vec<CaptureAt> = match &target {
+        Target::Leaves => Vec::new(),
+        Target::Inputs(inputs) => inputs
+            .iter()
+            .map(|t| {
+                let m = t.0.meta.lock();
+                match &m.grad_fn {
+                    Some(n) => CaptureAt::Output(Arc::as_ptr(n), m.output_nr),
+                    None => CaptureAt::Leaf(Arc::as_ptr(&t.0)),
+                }
+            })
+            .collect(),
+    };
+    let capture_mode = matches!(target, Target::Inputs(_));
+    let needed = if capture_mode { Some(needed_nodes(&seen, &captures)) } else { None };
+    let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
+
+    let mut buffers: HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>> = HashMap::new();
+    let _mode = set_grad_enabled(create_graph);
+
+    let deliver = |edge: &Edge,
+                   g: Tensor,
+                   buffers: &mut HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>>,
+                   captured: &mut Vec<Option<Tensor>>| {
+        match edge {
+            Edge::Node { node, output_nr } => {
+                let buf = buffers
+                    .entry(Arc::as_ptr(node))
+                    .or_insert_with(|| SmallVec::from_elem(None, node.output_meta.len()));
+                add_grad(&mut buf[*output_nr], g);
+            }
+            Edge::Leaf(leaf) => {
+                if capture_mode {
+                    let p = Arc::as_ptr(&leaf.0);
+                    for (i, c) in captures.iter().enumerate() {
+                        if matches!(c, CaptureAt::Leaf(q) if *q == p) {
+                            add_grad(&mut captured[i], g.clone());
+                        }
+                    }
+                } else {
+                    accumulate_grad(leaf, g, create_graph);
+                }
+            }
+        }
+    };
+
+    for (e, g) in root_edges.iter().zip(grads) {
+        deliver(e, g, &mut buffers, &mut captured);
+    }
+
+    let mut heap = BinaryHeap::new();
+    for (k, n) in &seen {
+        if !deps.contains_key(k) {
+            heap.push(Ready(n.seq, n.clone()));
+        }
+    }
+
+    while let Some(Ready(_, node)) = heap.pop() {
+        let key = Arc::as_ptr(&node);
+        let inputs = buffers.remove(&key).unwrap_or_else(|| SmallVec::from_elem(None, node.output_meta.len()));
+        for (i, c) in captures.iter().enumerate() {
+            if let CaptureAt::Output(k, nr) = c {
+                if *k == key {
+                    if let Some(g) = &inputs[*nr] {
+                        add_grad(&mut captured[i], g.clone());
+                    }
+                }
+            }
+        }
+        retain_grads(&node, &inputs, create_graph);
+        let is_needed = needed.as_ref().is_none_or(|s| s.contains_key(&key));
+        if is_needed && inputs.iter().any(|g| g.is_some()) {
+            let grads: Vec<Tensor> = inputs
+                .into_iter()
+                .zip(&node.output_meta)
+                .map(|(g, m)| g.unwrap_or_else(|| Tensor::zeros_dtype(&m.shape, m.dtype)))
+                .collect();
+            let saved = node.unpack_saved(create_graph)?;
+            let needs: SmallVec<[bool; 2]> = node
+                .next_edges
+                .iter()
+                .map(|e| match (e, &needed) {
+                    (None, _) => false,
+                    (Some(_), None) => true,
+                    (Some(Edge::Leaf(l)), Some(_)) => {
+                        let p = Arc::as_ptr(&l.0);
+                        captures.iter().any(|c| matches!(c, CaptureAt::Leaf(q) if *q == p))
+                    }
+                    (Some(Edge::Node { node, .. }), Some(s)) => s.contains_key(&Arc::as_ptr(node)),
+                })
+                .collect();
+            let ctx = BackwardCtx { grads: &grads, saved: &saved, needs_input_grad: &needs };
+            let outs = (node.backward)(&ctx)?;
+            debug_assert_eq!(outs.len(), node.next_edges.len(), "{}: wrong number of gradients", node.name);
+            for (i, g) in outs.into_iter().enumerate() {
+                let (Some(edge), Some(g), true) = (&node.next_edges[i], g, needs[i]) else { continue };
+                let meta = &node.input_meta[i];
+                let g = conform(g, meta, &node.name)?;
+                deliver(edge, g, &mut buffers, &mut captured);
+            }
+        }
+        if !retain_graph {
+            node.release();
+        }
+        for e in node.next_edges.iter().flatten() {
+            if let Edge::Node { node: next, .. } = e {
+                let k = Arc::as_ptr(next);
+                let d = deps.get_mut(&k).expect("dependency counted");
+                *d -= 1;
+                if *d == 0 {
+                    heap.push(Ready(next.seq, next.clone()));
+                }
+            }
+        }
+    }
+    Ok(captured)
+}
+
+/// Reduces a gradient to the input's shape (summing broadcast dims) and dtype.
+fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> Result<Tensor> {
+    let g = if g.shape() != meta.shape.as_slice() {
+        g.try_sum_to_size(&meta.shape).map_err(|e| Error::Runtime(format!("Function {name} returned an invalid gradient: {e}")))?
+    } else {
+        g
+    };
+    Ok(if g.dtype() != meta.dtype { g.to_dtype(meta.dtype) } else { g })
+}
+
+/// Nodes from which a captured input can be reached.
+fn needed_nodes(seen: &HashMap<NodeKey, Arc<Node>>, captures: &[CaptureAt]) -> HashMap<NodeKey, ()> {
+    // Reverse edges, then flood from the capture points.
+    let mut parents: HashMap<NodeKey, Vec<NodeKey>> = HashMap::new();
+    let mut out: HashMap<NodeKey, ()> = HashMap::new();
+    let mut stack = Vec::new();
+    for (k, n) in seen {
+        for e in n.next_edges.iter().flatten() {
+            match e {
+                Edge::Node { node, .. } => parents.entry(Arc::as_ptr(node)).or_default().push(*k),
+                Edge::Leaf(l) => {
+                    let p = Arc::as_ptr(&l.0);
+                    if captures.iter().any(|c| matches!(c, CaptureAt::Leaf(q) if *q == p)) {
+                        stack.push(*k);
+                    }
+                }
+            }
+        }
+    }
+    for c in captures {
+        if let CaptureAt::Output(k, _) = c {
+            if let Some(ps) = parents.get(k) {
+                stack.extend(ps.iter().copied());
+            }
+        }
+    }
+    while let Some(k) = stack.pop() {
+        if out.insert(k, ()).is_none() {
+            if let Some(ps) = parents.get(&k) {
+                stack.extend(ps.iter().copied());
+            }
+        }
+    }
+    out
+}
+
+/// Populates `.grad` of non-leaf outputs that called `retain_grad()`.
+fn retain_grads(node: &Arc<Node>, inputs: &[Option<Tensor>], create_graph: bool) {
+    let retained = node.retained.lock();
+    for (nr, weak) in retained.iter() {
+        let (Some(t), Some(g)) = (weak.upgrade(), &inputs[*nr]) else { continue };
+        let t = Tensor(t);
+        let g = if create_graph { g.clone() } else { g.detach().copy() };
+        let mut m = t.0.meta.lock();
+        m.grad = Some(match m.grad.take() {
+            None => g,
+            Some(prev) => &prev + &g,
+        });
+    }
+}
+
+/// PyTorch's `AccumulateGrad`: the first gradient becomes `.grad` (stolen when nothing
+/// else holds it, else copied); later ones are added in place, keeping `.grad`'s identity.
+pub(crate) fn accumulate_grad(leaf: &Tensor, g: Tensor, create_graph: bool) {
+    let mut m = leaf.0.meta.lock();
+    match m.grad.take() {
+        None => {
+            let owned = Arc::strong_count(&g.0) == 1
+                && Arc::strong_count(&g.0.storage) == 1
+                && g.is_contiguous()
+                && g.0.base.is_none()
+                && g.grad_fn().is_none();
+            m.grad = Some(if create_graph || owned { g } else { g.detach().copy() });
+        }
+        Some(prev) => {
+            if create_graph {
+                m.grad = Some(&prev + &g);
+            } else {
+                crate::no_grad(|| prev.add_(&g));
+                m.grad = Some(prev);
+            }
+        }
+    }
+}

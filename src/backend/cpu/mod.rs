@@ -1,0 +1,3 @@
+//! CPU kernels over (buffer, layout) pairs.
+
+pub(crate) mod strided;

@@ -1,0 +1,123 @@
+//! Elementwise kernels shared by the unary and binary ops: contiguous fast paths that the
+//! compiler vectorises, a strided fallback, and rayon above PyTorch's grain size.
+
+use crate::backend::cpu::strided::{broadcast_strides, walk};
+use crate::{Element, Tensor};
+use rayon::prelude::*;
+
+/// PyTorch's `at::internal::GRAIN_SIZE`: below it, ops run on the calling thread.
+pub(crate) const GRAIN_SIZE: usize = 32768;
+
+fn par_map<T: Element, U: Element>(src: &[T], f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    if src.len() >= GRAIN_SIZE && crate::get_num_threads() > 1 {
+        crate::threads::install(|| {
+            let mut out = Vec::with_capacity(src.len());
+            src.par_iter().with_min_len(GRAIN_SIZE / 2).map(|&x| f(x)).collect_into_vec(&mut out);
+            out
+        })
+    } else {
+        src.iter().map(|&x| f(x)).collect()
+    }
+}
+
+/// `f(x)` for every element of `a` (dtype `T`), into a new contiguous tensor.
+pub(crate) fn unary_map<T: Element, U: Element>(a: &Tensor, f: impl Fn(T) -> U + Sync) -> Tensor {
+    let out = a.with_slice(|data: &[T], l| {
+        if l.is_contiguous() {
+            par_map(&data[l.offset..l.offset + l.numel()], f)
+        } else {
+            let mut out = Vec::with_capacity(l.numel());
+            walk(&l.shape, [&l.strides], [l.offset], |[i]| out.push(f(data[i])));
+            out
+        }
+    });
+    Tensor::from_buffer(U::into_buffer(out), a.shape())
+}
+
+/// `f(x, y)` over `a` and `b` (both dtype `T`) broadcast to `shape`.
+pub(crate) fn binary_map<T: Element, U: Element>(
+    a: &Tensor,
+    b: &Tensor,
+    shape: &[usize],
+    f: impl Fn(T, T) -> U + Sync,
+) -> Tensor {
+    if b.numel() == 1 && a.shape() == shape {
+        let y = b.with_slice(|d: &[T], l| d[l.offset]);
+        return unary_map(a, |x| f(x, y));
+    }
+    if a.numel() == 1 && b.shape() == shape {
+        let x = a.with_slice(|d: &[T], l| d[l.offset]);
+        return unary_map(b, |y| f(x, y));
+    }
+    let out = a.with_slice(|da: &[T], la| {
+        b.with_slice(|db: &[T], lb| {
+            if la.is_contiguous() && lb.is_contiguous() && la.shape.as_slice() == shape && lb.shape.as_slice() == shape
+            {
+                let n = la.numel();
+                let (xa, xb) = (&da[la.offset..la.offset + n], &db[lb.offset..lb.offset + n]);
+                if n >= GRAIN_SIZE && crate::get_num_threads() > 1 {
+                    crate::threads::install(|| {
+                        let mut out = Vec::with_capacity(n);
+                        xa.par_iter()
+                            .zip(xb.par_iter())
+                            .with_min_len(GRAIN_SIZE / 2)
+                            .map(|(&x, &y)| f(x, y))
+                            .collect_into_vec(&mut out);
+                        out
+                    })
+                } else {
+                    xa.iter().zip(xb).map(|(&x, &y)| f(x, y)).collect()
+                }
+            } else {
+                let sa = broadcast_strides(&la.shape, &la.strides, shape);
+                let sb = broadcast_strides(&lb.shape, &lb.strides, shape);
+                let mut out = Vec::with_capacity(shape.iter().product());
+                walk(shape, [&sa, &sb], [la.offset, lb.offset], |[i, j]| out.push(f(da[i], db[j])));
+                out
+            }
+        })
+    });
+    Tensor::from_buffer(U::into_buffer(out), shape)
+}
+
+/// `a[i] = f(a[i], b[j])` in place, with `b` (dtype `T`) broadcast to `a`'s shape. The
+/// caller guarantees `b` does not share `a`'s storage.
+pub(crate) fn binary_inplace<T: Element>(a: &Tensor, b: &Tensor, f: impl Fn(T, T) -> T) {
+    let lb = b.layout().clone();
+    let guard_b = b.0.storage.read();
+    let db: &[T] = T::slice(&guard_b);
+    let la = &a.0.layout;
+    let mut guard_a = a.0.storage.write();
+    let da: &mut [T] = T::slice_mut(&mut guard_a);
+    if lb.numel() == 1 {
+        let y = db[lb.offset];
+        if la.is_contiguous() {
+            da[la.offset..la.offset + la.numel()].iter_mut().for_each(|x| *x = f(*x, y));
+        } else {
+            walk(&la.shape, [&la.strides], [la.offset], |[i]| da[i] = f(da[i], y));
+        }
+    } else if la.is_contiguous() && lb.is_contiguous() && la.shape == lb.shape {
+        let n = la.numel();
+        da[la.offset..la.offset + n].iter_mut().zip(&db[lb.offset..lb.offset + n]).for_each(|(x, &y)| *x = f(*x, y));
+    } else {
+        let sb = broadcast_strides(&lb.shape, &lb.strides, &la.shape);
+        walk(&la.shape, [&la.strides, &sb], [la.offset, lb.offset], |[i, j]| da[i] = f(da[i], db[j]));
+    }
+    drop(guard_a);
+    a.0.storage.bump_version();
+}
+
+/// `a[i] = f(a[i])` in place.
+pub(crate) fn unary_inplace<T: Element>(a: &Tensor, f: impl Fn(T) -> T) {
+    let la = &a.0.layout;
+    {
+        let mut guard = a.0.storage.write();
+        let da: &mut [T] = T::slice_mut(&mut guard);
+        if la.is_contiguous() {
+            da[la.offset..la.offset + la.numel()].iter_mut().for_each(|x| *x = f(*x));
+        } else {
+            walk(&la.shape, [&la.strides], [la.offset], |[i]| da[i] = f(da[i]));
+        }
+    }
+    a.0.storage.bump_version();
+}

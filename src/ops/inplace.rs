@@ -1,0 +1,208 @@
+//! In-place ops (`add_`, `mul_`, ...) and the autograd rules around them: the leaf and
+//! view-of-leaf checks, and re-pointing the tensor's history at the new node.
+
+use super::binary::{arith_dtype, arith_kernel, record_arith, Arith, Operand};
+use super::binary_kernel::binary_inplace;
+use crate::autograd::grad_mode::is_grad_enabled;
+use crate::error::unwrap;
+use crate::tensor::layout::broadcast_shapes;
+use crate::tensor::{AutogradMeta, TensorImpl};
+use crate::{dispatch_num, Error, Result, Scalar, Tensor};
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+impl Tensor {
+    /// Runs an in-place op. Without autograd, `fast` writes the storage directly. With
+    /// autograd, `slow` computes the result out of place from a snapshot of `self` that
+    /// carries `self`'s history; the result is written into `self`, which takes over the
+    /// result's `grad_fn` (PyTorch rebases the history the same way).
+    pub(crate) fn inplace(
+        &self,
+        others: &[&Tensor],
+        fast: impl FnOnce(&Tensor),
+        slow: impl FnOnce(&Tensor) -> Result<Tensor>,
+    ) -> Result<()> {
+        let needs = is_grad_enabled() && (self.requires_grad() || others.iter().any(|t| t.requires_grad()));
+        if !needs {
+            fast(self);
+            return Ok(());
+        }
+        self.check_inplace()?;
+        let snapshot = self.snapshot();
+        let r = slow(&snapshot)?;
+        crate::no_grad(|| self.copy_kernel(&r));
+        let (grad_fn, nr) = {
+            let m = r.0.meta.lock();
+            (m.grad_fn.clone(), m.output_nr)
+        };
+        let mut m = self.0.meta.lock();
+        m.requires_grad = grad_fn.is_some() || m.requires_grad;
+        m.grad_fn = grad_fn;
+        m.output_nr = nr;
+        Ok(())
+    }
+
+    /// PyTorch's `check_inplace`: leaves that require grad (and views of them) may not be
+    /// modified in place while grad mode is on.
+    fn check_inplace(&self) -> Result<()> {
+        let m = self.0.meta.lock();
+        if m.grad_fn.is_none() && m.requires_grad {
+            return Err(Error::Runtime(
+                "a leaf Variable that requires grad is being used in an in-place operation.".into(),
+            ));
+        }
+        drop(m);
+        if let Some(base) = &self.0.base {
+            if base.is_leaf() && base.requires_grad() {
+                return Err(Error::Runtime(
+                    "a view of a leaf Variable that requires grad is being used in an in-place operation.".into(),
+                ));
+            }
+            if base.requires_grad() {
+                return Err(Error::NotImplemented(
+                    "in-place modification of a view of a non-leaf tensor that requires grad is not supported; \
+                     apply the op out of place instead"
+                        .into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy of the current value carrying this tensor's autograd identity.
+    fn snapshot(&self) -> Tensor {
+        let data = crate::no_grad(|| self.detach().copy());
+        let m = self.0.meta.lock();
+        Tensor(Arc::new(TensorImpl {
+            storage: data.0.storage.clone(),
+            layout: data.0.layout.clone(),
+            dtype: data.dtype(),
+            meta: Mutex::new(AutogradMeta {
+                requires_grad: m.requires_grad,
+                grad_fn: m.grad_fn.clone(),
+                output_nr: m.output_nr,
+                ..Default::default()
+            }),
+            base: None,
+        }))
+    }
+
+    fn arith_(&self, op: Arith, other: Operand, alpha: Option<Scalar>) -> Result<()> {
+        let rt = arith_dtype(op, self, other)?;
+        if !rt.can_cast_to(self.dtype()) {
+            return Err(Error::Runtime(format!(
+                "result type {} can't be cast to the desired output type {}",
+                rt.scalar_name(),
+                self.dtype().scalar_name()
+            )));
+        }
+        let shape = broadcast_shapes(self.shape(), other.shape())?;
+        if shape.as_slice() != self.shape() {
+            return Err(Error::Runtime(format!(
+                "output with shape {:?} doesn't match the broadcast shape {:?}",
+                self.shape(),
+                shape.as_slice()
+            )));
+        }
+        let others: Vec<&Tensor> = other.tensor().into_iter().collect();
+        self.inplace(
+            &others,
+            |dst| {
+                let mut b = other.to_tensor(rt);
+                if b.shares_storage(dst) {
+                    b = b.detach().copy();
+                }
+                if rt == dst.dtype() {
+                    dispatch_num!(rt, T => {
+                        match (op, alpha) {
+                            (Arith::Add, None) => binary_inplace::<T>(dst, &b, |x, y| x + y),
+                            (Arith::Sub, None) => binary_inplace::<T>(dst, &b, |x, y| x - y),
+                            (Arith::Add, Some(al)) => { let al: T = al.to_elem(); binary_inplace::<T>(dst, &b, move |x, y| crate::NumElement::mul_add_(y, al, x)) }
+                            (Arith::Sub, Some(al)) => { let al: T = -al.to_elem::<T>(); binary_inplace::<T>(dst, &b, move |x, y| crate::NumElement::mul_add_(y, al, x)) }
+                            (Arith::Mul, _) => binary_inplace::<T>(dst, &b, |x, y| x * y),
+                            (Arith::Div, _) => binary_inplace::<T>(dst, &b, |x, y| x / y),
+                        }
+                    }, _ => {
+                        let r = arith_kernel(op, &dst.detach(), &b, dst.shape(), alpha);
+                        dst.copy_kernel(&r);
+                    });
+                } else {
+                    // Computed in the wider type, then converted back (`f32.add_(f64)`).
+                    let r = arith_kernel(op, &dst.to_dtype(rt), &b, dst.shape(), alpha);
+                    dst.copy_kernel(&r);
+                }
+            },
+            |snap| {
+                let b = other.to_tensor(rt);
+                let out = arith_kernel(op, &snap.to_dtype(rt), &b, snap.shape(), alpha);
+                record_arith(op, snap, other, alpha, &out);
+                Ok(out)
+            },
+        )
+    }
+}
+
+macro_rules! inplace_methods {
+    ($(($name:ident, $try_name:ident, $op:ident, $doc:literal, $ex:literal)),*) => {$(
+        impl Tensor {
+            #[doc = $doc]
+            ///
+            /// ```
+            /// let a = torchlight::Tensor::from_slice(&[6.0f32, 8.0]);
+            #[doc = $ex]
+            /// ```
+            #[track_caller]
+            pub fn $name<'a>(&self, other: impl Into<Operand<'a>>) -> &Tensor {
+                unwrap(self.$try_name(other));
+                self
+            }
+
+            #[doc = concat!("Fallible twin of [`Tensor::", stringify!($name), "`].")]
+            ///
+            /// ```
+            /// let a = torchlight::Tensor::ones(&[3]);
+            #[doc = concat!("assert!(a.", stringify!($try_name), "(&torchlight::Tensor::ones(&[2, 3])).is_err());")]
+            /// ```
+            pub fn $try_name<'a>(&self, other: impl Into<Operand<'a>>) -> Result<()> {
+                self.arith_(Arith::$op, other.into(), None)
+            }
+        }
+    )*};
+}
+inplace_methods!(
+    (add_, try_add_, Add, "In-place `self += other` (`tensor.add_`).", "a.add_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![7.0, 9.0]);"),
+    (sub_, try_sub_, Sub, "In-place `self -= other` (`tensor.sub_`).", "a.sub_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![5.0, 7.0]);"),
+    (mul_, try_mul_, Mul, "In-place `self *= other` (`tensor.mul_`).", "a.mul_(0.5);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);"),
+    (div_, try_div_, Div, "In-place `self /= other` (`tensor.div_`).", "a.div_(2.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);")
+);
+
+impl Tensor {
+    /// In-place `self += alpha * other` (`tensor.add_(other, alpha=alpha)`), fused as
+    /// PyTorch's CPU kernel does.
+    ///
+    /// ```
+    /// let p = torchlight::Tensor::from_slice(&[1.0f32]);
+    /// p.add_scaled_(&torchlight::Tensor::from_slice(&[2.0f32]), -0.5);
+    /// assert_eq!(p.to_vec::<f32>(), vec![0.0]);
+    /// ```
+    #[track_caller]
+    pub fn add_scaled_<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> &Tensor {
+        unwrap(self.arith_(Arith::Add, other.into(), Some(alpha.into())));
+        self
+    }
+
+    /// In-place clamp (`tensor.clamp_(min, max)`).
+    ///
+    /// ```
+    /// let a = torchlight::Tensor::from_slice(&[-2.0f32, 2.0]);
+    /// a.clamp_(Some(-1.0), None);
+    /// assert_eq!(a.to_vec::<f32>(), vec![-1.0, 2.0]);
+    /// ```
+    #[track_caller]
+    pub fn clamp_(&self, min: Option<f64>, max: Option<f64>) -> &Tensor {
+        unwrap(self.inplace(&[], |dst| dst.copy_kernel(&dst.detach().clamp_kernel(min, max)), |snap| {
+            Ok(snap.clamp(min, max))
+        }));
+        self
+    }
+}

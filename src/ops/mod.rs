@@ -1,0 +1,16 @@
+//! The public tensor operations, by family. Each op's forward and its gradient rule live
+//! side by side in the op's file.
+
+mod binary;
+mod binary_kernel;
+mod copy;
+mod inplace;
+mod masked;
+mod operators;
+mod promote;
+mod reduce;
+mod shape;
+mod unary;
+
+pub use binary::Operand;
+pub(crate) use promote::result_type;

@@ -1,0 +1,119 @@
+//! Rust operators: `+ - * /` and unary `-` for `Tensor`, `&Tensor` and numbers on either
+//! side, and the in-place `+= -= *= /=`.
+
+use crate::Tensor;
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+macro_rules! binary_operator {
+    ($trait:ident, $method:ident, $op:ident, $rev:expr) => {
+        impl $trait<&Tensor> for &Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: &Tensor) -> Tensor {
+                self.$op(rhs)
+            }
+        }
+        impl $trait<Tensor> for &Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: Tensor) -> Tensor {
+                self.$op(&rhs)
+            }
+        }
+        impl $trait<&Tensor> for Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: &Tensor) -> Tensor {
+                (&self).$op(rhs)
+            }
+        }
+        impl $trait<Tensor> for Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: Tensor) -> Tensor {
+                (&self).$op(&rhs)
+            }
+        }
+        binary_operator!(@scalars $trait, $method, $op, $rev, f32, f64, i32, i64);
+    };
+    (@scalars $trait:ident, $method:ident, $op:ident, $rev:expr, $($s:ty),*) => {$(
+        impl $trait<$s> for &Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: $s) -> Tensor {
+                self.$op(rhs)
+            }
+        }
+        impl $trait<$s> for Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: $s) -> Tensor {
+                (&self).$op(rhs)
+            }
+        }
+        impl $trait<&Tensor> for $s {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: &Tensor) -> Tensor {
+                let f: fn($s, &Tensor) -> Tensor = $rev;
+                f(self, rhs)
+            }
+        }
+        impl $trait<Tensor> for $s {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: Tensor) -> Tensor {
+                let f: fn($s, &Tensor) -> Tensor = $rev;
+                f(self, &rhs)
+            }
+        }
+    )*};
+}
+
+binary_operator!(Add, add, add, |s, t| t.add(s));
+binary_operator!(Sub, sub, sub, |s, t| t.neg().add(s));
+binary_operator!(Mul, mul, mul, |s, t| t.mul(s));
+binary_operator!(Div, div, div, |s, t| t.reciprocal().mul(s));
+
+impl Neg for &Tensor {
+    type Output = Tensor;
+    fn neg(self) -> Tensor {
+        Tensor::neg(self)
+    }
+}
+impl Neg for Tensor {
+    type Output = Tensor;
+    fn neg(self) -> Tensor {
+        Tensor::neg(&self)
+    }
+}
+
+macro_rules! assign_operator {
+    ($trait:ident, $method:ident, $op:ident) => {
+        impl $trait<&Tensor> for Tensor {
+            #[track_caller]
+            fn $method(&mut self, rhs: &Tensor) {
+                Tensor::$op(self, rhs);
+            }
+        }
+        impl $trait<Tensor> for Tensor {
+            #[track_caller]
+            fn $method(&mut self, rhs: Tensor) {
+                Tensor::$op(self, &rhs);
+            }
+        }
+        assign_operator!(@scalars $trait, $method, $op, f32, f64, i32, i64);
+    };
+    (@scalars $trait:ident, $method:ident, $op:ident, $($s:ty),*) => {$(
+        impl $trait<$s> for Tensor {
+            #[track_caller]
+            fn $method(&mut self, rhs: $s) {
+                Tensor::$op(self, rhs);
+            }
+        }
+    )*};
+}
+assign_operator!(AddAssign, add_assign, add_);
+assign_operator!(SubAssign, sub_assign, sub_);
+assign_operator!(MulAssign, mul_assign, mul_);
+assign_operator!(DivAssign, div_assign, div_);

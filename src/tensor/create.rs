@@ -1,0 +1,237 @@
+//! Creating tensors: from Rust data, constants, and the `_like` forms.
+
+
+use super::Tensor;
+use crate::{dispatch, DType, Element, Scalar};
+
+impl Tensor {
+    /// A 1-D tensor copied from a slice (`torch.tensor([...])`).
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::from_slice(&[1i64, 2, 3]);
+    /// assert_eq!(t.shape(), &[3]);
+    /// ```
+    pub fn from_slice<T: Element>(data: &[T]) -> Tensor {
+        Tensor::from_buffer(T::into_buffer(data.to_vec()), &[data.len()])
+    }
+
+    /// A tensor of the given shape that takes ownership of `data` (row-major).
+    ///
+    /// Panics when `data.len()` is not the product of the shape.
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]);
+    /// assert_eq!(t.shape(), &[2, 2]);
+    /// ```
+    #[track_caller]
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Tensor {
+        crate::error::unwrap(Tensor::try_from_vec(data, shape))
+    }
+
+    /// Fallible twin of [`Tensor::from_vec`].
+    ///
+    /// ```
+    /// assert!(torchlight::Tensor::try_from_vec(vec![1.0f32], &[2]).is_err());
+    /// ```
+    pub fn try_from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> crate::Result<Tensor> {
+        let n: usize = shape.iter().product();
+        crate::ensure!(
+            n == data.len(),
+            "shape '{}' is invalid for input of size {}",
+            super::layout::shape_str(shape),
+            data.len()
+        );
+        Ok(Tensor::from_buffer(T::into_buffer(data), shape))
+    }
+
+    /// A 0-dim tensor holding one value (`torch.tensor(v)`).
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::scalar(1.5f64);
+    /// assert_eq!((t.dim(), t.dtype()), (0, torchlight::DType::F64));
+    /// ```
+    pub fn scalar<T: Element>(v: T) -> Tensor {
+        Tensor::from_buffer(T::into_buffer(vec![v]), &[])
+    }
+
+    /// A tensor filled with one value of the given dtype.
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::full_dtype(&[2], 7, torchlight::DType::F64);
+    /// assert_eq!(t.to_vec::<f64>(), vec![7.0, 7.0]);
+    /// ```
+    pub fn full_dtype(shape: &[usize], value: impl Into<Scalar>, dtype: DType) -> Tensor {
+        let value = value.into();
+        let n = shape.iter().product();
+        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(vec![value.to_elem::<T>(); n]), shape))
+    }
+
+    /// A tensor filled with `value`; the dtype follows the value as in `torch.full`
+    /// (int → int64, float → the default dtype, bool → bool).
+    ///
+    /// ```
+    /// use torchlight::{DType, Tensor};
+    /// assert_eq!(Tensor::full(&[2], 1).dtype(), DType::I64);
+    /// assert_eq!(Tensor::full(&[2], 1.0).dtype(), DType::F32);
+    /// ```
+    pub fn full(shape: &[usize], value: impl Into<Scalar>) -> Tensor {
+        let value = value.into();
+        Tensor::full_dtype(shape, value, value.dtype())
+    }
+
+    /// Zeros of the default dtype (`torch.zeros`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::zeros(&[2]).to_vec::<f32>(), vec![0.0, 0.0]);
+    /// ```
+    pub fn zeros(shape: &[usize]) -> Tensor {
+        Tensor::full_dtype(shape, 0, crate::get_default_dtype())
+    }
+
+    /// Zeros of the given dtype.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::zeros_dtype(&[1], torchlight::DType::I64).to_vec::<i64>(), vec![0]);
+    /// ```
+    pub fn zeros_dtype(shape: &[usize], dtype: DType) -> Tensor {
+        Tensor::full_dtype(shape, 0, dtype)
+    }
+
+    /// Ones of the default dtype (`torch.ones`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::ones(&[2]).to_vec::<f32>(), vec![1.0, 1.0]);
+    /// ```
+    pub fn ones(shape: &[usize]) -> Tensor {
+        Tensor::full_dtype(shape, 1, crate::get_default_dtype())
+    }
+
+    /// Ones of the given dtype.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::ones_dtype(&[1], torchlight::DType::Bool).to_vec::<bool>(), vec![true]);
+    /// ```
+    pub fn ones_dtype(shape: &[usize], dtype: DType) -> Tensor {
+        Tensor::full_dtype(shape, 1, dtype)
+    }
+
+    /// An uninitialised tensor (`torch.empty`); torchlight fills it with zeros.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::empty(&[0, 3]).numel(), 0);
+    /// ```
+    pub fn empty(shape: &[usize]) -> Tensor {
+        Tensor::zeros(shape)
+    }
+
+    /// An uninitialised tensor of the given dtype (zero-filled).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::empty_dtype(&[2], torchlight::DType::F64).numel(), 2);
+    /// ```
+    pub fn empty_dtype(shape: &[usize], dtype: DType) -> Tensor {
+        Tensor::zeros_dtype(shape, dtype)
+    }
+
+    /// Zeros with this tensor's shape and dtype.
+    ///
+    /// ```
+    /// let a = torchlight::Tensor::ones(&[2, 2]);
+    /// assert_eq!(a.zeros_like().to_vec::<f32>(), vec![0.0; 4]);
+    /// ```
+    pub fn zeros_like(&self) -> Tensor {
+        Tensor::zeros_dtype(self.shape(), self.dtype())
+    }
+
+    /// Ones with this tensor's shape and dtype.
+    ///
+    /// ```
+    /// let a = torchlight::Tensor::zeros(&[2]);
+    /// assert_eq!(a.ones_like().to_vec::<f32>(), vec![1.0; 2]);
+    /// ```
+    pub fn ones_like(&self) -> Tensor {
+        Tensor::ones_dtype(self.shape(), self.dtype())
+    }
+
+    /// A tensor of this one's shape and dtype filled with `value`.
+    ///
+    /// ```
+    /// let a = torchlight::Tensor::zeros(&[2]);
+    /// assert_eq!(a.full_like(3.0).to_vec::<f32>(), vec![3.0; 2]);
+    /// ```
+    pub fn full_like(&self, value: impl Into<Scalar>) -> Tensor {
+        Tensor::full_dtype(self.shape(), value, self.dtype())
+    }
+
+    /// An uninitialised (zero-filled) tensor of this one's shape and dtype.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::ones(&[3]).empty_like().shape(), &[3]);
+    /// ```
+    pub fn empty_like(&self) -> Tensor {
+        self.zeros_like()
+    }
+
+    /// The `n`×`n` identity matrix of the default dtype (`torch.eye`).
+    ///
+    /// ```
+    /// let i = torchlight::Tensor::eye(2);
+    /// assert_eq!(i.to_vec::<f32>(), vec![1.0, 0.0, 0.0, 1.0]);
+    /// ```
+    pub fn eye(n: usize) -> Tensor {
+        Tensor::eye_m(n, n)
+    }
+
+    /// The `n`×`m` matrix with ones on the diagonal (`torch.eye(n, m)`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::eye_m(2, 3).shape(), &[2, 3]);
+    /// ```
+    pub fn eye_m(n: usize, m: usize) -> Tensor {
+        dispatch!(crate::get_default_dtype(), T => {
+            let mut v = vec![T::from_f64(0.0); n * m];
+            for i in 0..n.min(m) {
+                v[i * m + i] = T::from_f64(1.0);
+            }
+            Tensor::from_buffer(T::into_buffer(v), &[n, m])
+        })
+    }
+}
+
+/// Builds a tensor from a nested literal, like `torch.tensor([[1., 2.], [3., 4.]])`.
+///
+/// The element type follows the literals: `1.0` gives float32... as Rust infers it
+/// (`f64` literals become float64 unless suffixed `f32`), `1` gives int64.
+///
+/// ```
+/// use torchlight::tensor;
+/// let t = tensor!([[1.0f32, 2.0], [3.0, 4.0]]);
+/// assert_eq!(t.shape(), &[2, 2]);
+/// let s = tensor!(5i64);
+/// assert_eq!(s.dim(), 0);
+/// ```
+#[macro_export]
+macro_rules! tensor {
+    ([$([$([$($x:expr),* $(,)?]),* $(,)?]),* $(,)?]) => {{
+        let rows: Vec<Vec<Vec<_>>> = vec![$(vec![$(vec![$($x),*]),*]),*];
+        let d0 = rows.len();
+        let d1 = rows.first().map_or(0, |r| r.len());
+        let d2 = rows.first().and_then(|r| r.first()).map_or(0, |r| r.len());
+        let flat: Vec<_> = rows.into_iter().flatten().flatten().collect();
+        $crate::Tensor::from_vec(flat, &[d0, d1, d2])
+    }};
+    ([$([$($x:expr),* $(,)?]),* $(,)?]) => {{
+        let rows: Vec<Vec<_>> = vec![$(vec![$($x),*]),*];
+        let d0 = rows.len();
+        let d1 = rows.first().map_or(0, |r| r.len());
+        let flat: Vec<_> = rows.into_iter().flatten().collect();
+        $crate::Tensor::from_vec(flat, &[d0, d1])
+    }};
+    ([$($x:expr),* $(,)?]) => {
+        $crate::Tensor::from_slice(&[$($x),*])
+    };
+    ($x:expr) => {
+        $crate::Tensor::scalar($x)
+    };
+}
+
