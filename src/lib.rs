@@ -18,6 +18,7 @@ mod dtype;
 mod error;
 pub mod format;
 mod ops;
+pub mod random;
 mod scalar;
 mod tensor;
 mod threads;
