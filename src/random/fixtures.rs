@@ -57,6 +57,15 @@ pub(crate) fn hex_bytes(v: &Value) -> Vec<u8> {
     parse_hex(v, 2).into_iter().map(|b| b as u8).collect()
 }
 
+/// A JSON list of integers.
+pub(crate) fn ints(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .expect("integer list")
+        .iter()
+        .map(|x| x.as_i64().expect("i64"))
+        .collect()
+}
+
 /// The bit patterns of a golden entry `[values, ["0x...", ...]]`.
 pub(crate) fn golden_f32_bits(key: &str) -> Vec<u32> {
     golden_hex(key).into_iter().map(|b| b as u32).collect()

@@ -9,7 +9,7 @@
 //!   the process-wide one that [`manual_seed`] seeds.
 //! * The kernels take the locked `&mut GeneratorState` and a mutable slice holding the
 //!   tensor's elements in **storage order** (the order torch's `TensorIterator` visits them):
-//!   [`uniform_f32`], [`normal_f32`], ...
+//!   [`uniform_f32`], [`normal_f32`], [`random_range`], [`randperm`], ...
 //!   Argument checks that torch does before its kernels (`from <= to`, `std >= 0`,
 //!   `0 <= p <= 1`) are the caller's.
 //! * [`Generator::get_state`] / [`Generator::set_state`] use `torch.get_rng_state()`'s
@@ -31,8 +31,10 @@
 mod avx_mathfun;
 mod generator;
 mod global;
+mod integer;
 mod mt19937;
 mod normal;
+mod randperm;
 mod state_bytes;
 mod uniform;
 
@@ -44,9 +46,14 @@ pub use generator::{Generator, GeneratorState, DEFAULT_RNG_SEED};
 pub use global::{
     default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
 };
+pub use integer::{
+    random_default, random_from_range, random_full_range, random_range, random_range_i64,
+    update_from, update_to, RandomFloat, RandomScalar, RANDOM64_THRESHOLD,
+};
 pub use mt19937::{Mt19937, MT_STATE_N};
 pub use normal::{
     normal_f32, normal_f64, normal_fill_f32, normal_fill_f64, sample_normal, NORMAL_FILL_MIN_NUMEL,
 };
+pub use randperm::{randperm, RANDPERM_SMALL_LIMIT};
 pub use state_bytes::{RngStateError, RNG_STATE_SIZE};
 pub use uniform::{uniform_f32, uniform_f64, unit_f32, unit_f64};
