@@ -57,6 +57,19 @@ pub(crate) fn hex_bytes(v: &Value) -> Vec<u8> {
     parse_hex(v, 2).into_iter().map(|b| b as u8).collect()
 }
 
+/// f32 values stored as concatenated 8-digit bit patterns.
+pub(crate) fn f32_values(v: &Value) -> Vec<f32> {
+    parse_hex(v, 8)
+        .into_iter()
+        .map(|b| f32::from_bits(b as u32))
+        .collect()
+}
+
+/// f64 values stored as concatenated 16-digit bit patterns.
+pub(crate) fn f64_values(v: &Value) -> Vec<f64> {
+    parse_hex(v, 16).into_iter().map(f64::from_bits).collect()
+}
+
 /// A JSON list of integers.
 pub(crate) fn ints(v: &Value) -> Vec<i64> {
     v.as_array()

@@ -9,7 +9,7 @@
 //!   the process-wide one that [`manual_seed`] seeds.
 //! * The kernels take the locked `&mut GeneratorState` and a mutable slice holding the
 //!   tensor's elements in **storage order** (the order torch's `TensorIterator` visits them):
-//!   [`uniform_f32`], [`normal_f32`], [`random_range`], [`randperm`], ...
+//!   [`uniform_f32`], [`normal_f32`], [`random_range`], [`randperm`], [`bernoulli_scalar`], ...
 //!   Argument checks that torch does before its kernels (`from <= to`, `std >= 0`,
 //!   `0 <= p <= 1`) are the caller's.
 //! * [`Generator::get_state`] / [`Generator::set_state`] use `torch.get_rng_state()`'s
@@ -29,6 +29,7 @@
 //! ```
 
 mod avx_mathfun;
+mod bernoulli;
 mod generator;
 mod global;
 mod integer;
@@ -42,6 +43,10 @@ mod uniform;
 mod fixtures;
 
 pub use avx_mathfun::{avx_log, avx_sincos};
+pub use bernoulli::{
+    bernoulli_scalar, bernoulli_scalar_f32, bernoulli_scalar_f64, bernoulli_tensor_f32,
+    bernoulli_tensor_f64,
+};
 pub use generator::{Generator, GeneratorState, DEFAULT_RNG_SEED};
 pub use global::{
     default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
