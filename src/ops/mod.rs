@@ -8,6 +8,7 @@ mod inplace;
 mod masked;
 mod operators;
 mod promote;
+mod random;
 mod reduce;
 mod shape;
 mod unary;
