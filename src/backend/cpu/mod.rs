@@ -1,3 +1,9 @@
-//! CPU kernels over (buffer, layout) pairs.
+//! CPU kernels over (buffer, layout) pairs and raw slices.
 
+pub mod parallel;
+pub mod range;
 pub(crate) mod strided;
+pub mod sum;
+
+#[cfg(test)]
+mod fixtures;
