@@ -15,7 +15,12 @@ static POOL: RwLock<Option<Arc<rayon::ThreadPool>>> = RwLock::new(None);
 /// ```
 pub fn get_num_threads() -> usize {
     match NUM_THREADS.load(Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => {
+            // available_parallelism reads cgroup files: ask once.
+            let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let _ = NUM_THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+            n
+        }
         n => n,
     }
 }

@@ -23,6 +23,8 @@
 //! ```
 
 mod element;
+mod python_float;
+pub use python_float::python_repr;
 mod layout;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 mod binary;
 mod binary_kernel;
 mod copy;
+mod factory;
 mod inplace;
 mod masked;
 mod operators;

@@ -50,6 +50,54 @@ pub(crate) fn fold_dims<T: Element, A: Copy>(
     (acc, kept)
 }
 
+/// Float sum in PyTorch's cascade order (bit for bit on the layouts PyTorch reduces the
+/// same way: whole dense tensors, trailing dims and leading dims of contiguous ones).
+fn float_sum<T: crate::NumElement + crate::backend::cpu::sum::SumFloat>(x: &Tensor, mask: &[bool]) -> Vec<T> {
+    use crate::backend::cpu::sum::{sum_contiguous, sum_inner, sum_outer};
+    let threads = crate::get_num_threads();
+    let l = x.layout();
+    if mask.iter().all(|&m| m) && l.is_dense() {
+        return x.with_slice(|d: &[T], l| {
+            let s = &d[l.offset..l.offset + l.numel()];
+            if s.len() < super::binary_kernel::GRAIN_SIZE {
+                vec![sum_contiguous(s, 1)]
+            } else {
+                vec![crate::threads::install(|| sum_contiguous(s, threads))]
+            }
+        });
+    }
+    let x = x.contiguous();
+    let shape = x.shape();
+    let first_reduced = mask.iter().position(|&m| m).unwrap_or(mask.len());
+    let trailing = mask[first_reduced..].iter().all(|&m| m);
+    let first_kept = mask.iter().position(|&m| !m).unwrap_or(mask.len());
+    let leading = mask[first_kept..].iter().all(|&m| !m);
+    let kept: usize = shape.iter().zip(mask).filter(|(_, &m)| !m).map(|(&s, _)| s).product();
+    let reduced: usize = shape.iter().zip(mask).filter(|(_, &m)| m).map(|(&s, _)| s).product();
+    if trailing || leading {
+        return x.with_slice(|d: &[T], l| {
+            let s = &d[l.offset..l.offset + l.numel()];
+            let mut out = vec![T::default(); kept];
+            let big = s.len() >= super::binary_kernel::GRAIN_SIZE;
+            let threads = if big { threads } else { 1 };
+            let mut run = || {
+                if trailing {
+                    sum_inner(s, kept, reduced, &mut out, threads)
+                } else {
+                    sum_outer(s, reduced, kept, &mut out, threads)
+                }
+            };
+            if big {
+                crate::threads::install(run)
+            } else {
+                run()
+            }
+            out
+        });
+    }
+    fold_dims::<T, T>(&x, mask, T::default(), |a, v| a + v).0
+}
+
 impl Tensor {
     /// Sum of all elements (`torch.sum`); integer and bool tensors sum to int64.
     ///
@@ -81,10 +129,8 @@ impl Tensor {
         let mask = reduce_dims(dims, self.dim())?;
         let out_shape = reduced_shape(self.shape(), &mask, keepdim);
         let out = if self.dtype().is_floating_point() {
-            crate::dispatch_float!(self.dtype(), T => {
-                let (acc, _) = fold_dims::<T, T>(self, &mask, T::from_f64(0.0), |a, x| a + x);
-                Tensor::from_vec(acc, &out_shape)
-            }, _ => unreachable!())
+            crate::dispatch_float!(self.dtype(), T => Tensor::from_vec(float_sum::<T>(self, &mask), &out_shape),
+                _ => unreachable!())
         } else {
             let x = self.to_dtype(DType::I64);
             let (acc, _) = fold_dims::<i64, i64>(&x, &mask, 0, |a, v| a.wrapping_add(v));
