@@ -74,15 +74,6 @@ impl DType {
         }
     }
 
-    /// The category used by type promotion: bool < integer < floating.
-    pub(crate) fn category(self) -> u8 {
-        match self {
-            DType::Bool => 0,
-            DType::I64 => 1,
-            DType::F32 | DType::F64 => 2,
-        }
-    }
-
     /// `torch.promote_types`: the smallest dtype both operands can be cast to.
     ///
     /// ```
@@ -127,9 +118,7 @@ impl fmt::Display for DType {
 /// assert_eq!(<f32 as Element>::DTYPE, DType::F32);
 /// assert_eq!(<i64 as Element>::from_f64(2.7), 2);
 /// ```
-pub trait Element:
-    Copy + Send + Sync + PartialEq + PartialOrd + Default + fmt::Debug + 'static
-{
+pub trait Element: Copy + Send + Sync + PartialEq + PartialOrd + Default + fmt::Debug + 'static {
     /// The dtype of this element type.
     const DTYPE: DType;
     /// Converts to f64 (bool gives 0 or 1).
@@ -334,12 +323,7 @@ macro_rules! dispatch_float {
 
 /// A numeric element (integers and floats): the dtypes arithmetic kernels run on.
 pub trait NumElement:
-    Element
-    + num_traits::Num
-    + num_traits::NumCast
-    + std::ops::Neg<Output = Self>
-    + std::ops::AddAssign
-    + std::iter::Sum
+    Element + num_traits::Num + num_traits::NumCast + std::ops::Neg<Output = Self> + std::ops::AddAssign + std::iter::Sum
 {
     /// `a * b + c`, fused for floats (PyTorch's AVX2 kernels contract these), plain for integers.
     fn mul_add_(self, b: Self, c: Self) -> Self;

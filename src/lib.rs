@@ -28,9 +28,9 @@ pub use autograd::BackwardOptions;
 pub use dtype::{DType, Element, FloatElement, NumElement};
 pub use error::{Error, Result};
 pub use ops::Operand;
+pub use random::{manual_seed, Generator};
 pub use scalar::Scalar;
 pub use tensor::{Buffer, Layout, Shape, Tensor, TensorData};
-pub use random::{manual_seed, Generator};
 pub use threads::{get_num_threads, set_num_threads};
 
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -46,9 +46,8 @@ pub(crate) fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     let pool = match pool {
         Some(p) => p,
         None => {
-            let p = Arc::new(
-                rayon::ThreadPoolBuilder::new().num_threads(get_num_threads()).build().expect("thread pool"),
-            );
+            let p =
+                Arc::new(rayon::ThreadPoolBuilder::new().num_threads(get_num_threads()).build().expect("thread pool"));
             *POOL.write() = Some(p.clone());
             p
         }

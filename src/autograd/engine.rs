@@ -217,7 +217,8 @@ pub(crate) fn run_backward(
 /// Reduces a gradient to the input's shape (summing broadcast dims) and dtype.
 fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> Result<Tensor> {
     let g = if g.shape() != meta.shape.as_slice() {
-        g.try_sum_to_size(&meta.shape).map_err(|e| Error::Runtime(format!("Function {name} returned an invalid gradient: {e}")))?
+        g.try_sum_to_size(&meta.shape)
+            .map_err(|e| Error::Runtime(format!("Function {name} returned an invalid gradient: {e}")))?
     } else {
         g
     };

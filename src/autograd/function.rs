@@ -106,7 +106,8 @@ pub trait Function: Send + Sync + 'static {
 /// ```
 pub fn apply<F: Function>(f: F, inputs: &[&Tensor]) -> Vec<Tensor> {
     let owned: Vec<Tensor> = inputs.iter().map(|t| (*t).clone()).collect();
-    let mut ctx = FunctionCtx { needs_input_grad: inputs.iter().map(|t| t.requires_grad()).collect(), ..Default::default() };
+    let mut ctx =
+        FunctionCtx { needs_input_grad: inputs.iter().map(|t| t.requires_grad()).collect(), ..Default::default() };
     let outputs: Vec<Tensor> = crate::no_grad(|| f.forward(&mut ctx, &owned));
     if !needs_grad(inputs) {
         return outputs;

@@ -50,7 +50,12 @@ pub fn gradcheck(f: impl Fn(&[Tensor]) -> Tensor, inputs: &[Tensor], opts: Gradc
         let mut onehot = vec![0.0f64; n_out];
         onehot[j] = 1.0;
         let go = Tensor::from_vec(onehot, out.shape()).to_dtype(out.dtype());
-        let opts = GradOptions { grad_outputs: Some(vec![go]), retain_graph: Some(true), allow_unused: true, ..Default::default() };
+        let opts = GradOptions {
+            grad_outputs: Some(vec![go]),
+            retain_graph: Some(true),
+            allow_unused: true,
+            ..Default::default()
+        };
         let gs = grad(std::slice::from_ref(&out), &targets, opts)?;
         for (k, g) in gs.iter().enumerate() {
             if let Some(g) = g {

@@ -14,13 +14,8 @@ pub(super) struct ElementFormatter<'a> {
 impl<'a> ElementFormatter<'a> {
     /// Inspect the elements at `shown` (flat indices into `values`).
     pub(super) fn new(values: FormatValues<'a>, shown: &[usize], opts: &FormatOptions) -> Self {
-        let mut f = ElementFormatter {
-            values,
-            precision: opts.precision,
-            int_mode: true,
-            sci_mode: false,
-            max_width: 1,
-        };
+        let mut f =
+            ElementFormatter { values, precision: opts.precision, int_mode: true, sci_mode: false, max_width: 1 };
         match values {
             FormatValues::I64(v) => {
                 for &i in shown {
@@ -38,11 +33,8 @@ impl<'a> ElementFormatter<'a> {
     }
 
     fn inspect_floats(&mut self, shown: &[usize], opts: &FormatOptions) {
-        let nonzero_finite: Vec<f64> = shown
-            .iter()
-            .map(|&i| self.float(i))
-            .filter(|x| x.is_finite() && *x != 0.0)
-            .collect();
+        let nonzero_finite: Vec<f64> =
+            shown.iter().map(|&i| self.float(i)).filter(|x| x.is_finite() && *x != 0.0).collect();
         if nonzero_finite.is_empty() {
             return;
         }
@@ -50,9 +42,7 @@ impl<'a> ElementFormatter<'a> {
         let min = abs.clone().fold(f64::INFINITY, f64::min);
         let max = abs.fold(0.0, f64::max);
         self.int_mode = nonzero_finite.iter().all(|x| *x == x.ceil());
-        self.sci_mode = opts
-            .sci_mode
-            .unwrap_or(max / min > 1000.0 || max > 1.0e8 || min < 1.0e-4);
+        self.sci_mode = opts.sci_mode.unwrap_or(max / min > 1000.0 || max > 1.0e8 || min < 1.0e-4);
         for &x in &nonzero_finite {
             let len = if self.sci_mode {
                 py_sci(x, self.precision).len()

@@ -9,12 +9,7 @@ use super::FormatOptions;
 ///
 /// `offset` is the flat index of the sub-tensor's first element; the layout is
 /// row-major and contiguous.
-pub(super) fn summarized_indices(
-    shape: &[usize],
-    offset: usize,
-    edge: usize,
-    out: &mut Vec<usize>,
-) {
+pub(super) fn summarized_indices(shape: &[usize], offset: usize, edge: usize, out: &mut Vec<usize>) {
     match shape {
         [] => out.push(offset),
         &[n] => {
@@ -32,11 +27,7 @@ pub(super) fn summarized_indices(
                 return; // `self.new_empty(...)`
             }
             let stride: usize = rest.iter().product();
-            let rows: Vec<usize> = if n > 2 * edge {
-                (0..edge).chain(n - edge..n).collect()
-            } else {
-                (0..n).collect()
-            };
+            let rows: Vec<usize> = if n > 2 * edge { (0..edge).chain(n - edge..n).collect() } else { (0..n).collect() };
             for i in rows {
                 summarized_indices(rest, offset + i * stride, edge, out);
             }
@@ -64,20 +55,12 @@ impl Layout<'_> {
         let stride: usize = rest.iter().product();
         let sub = |i: usize| self.tensor_str(rest, offset + i * stride, indent + 1);
         let slices: Vec<String> = if self.summarize && n > 2 * edge {
-            (0..edge)
-                .map(sub)
-                .chain(std::iter::once("...".to_string()))
-                .chain((n - edge..n).map(sub))
-                .collect()
+            (0..edge).map(sub).chain(std::iter::once("...".to_string())).chain((n - edge..n).map(sub)).collect()
         } else {
             (0..n).map(sub).collect()
         };
         // One newline per remaining dimension: blank lines between 3-D blocks.
-        let sep = format!(
-            ",{}{}",
-            "\n".repeat(shape.len() - 1),
-            " ".repeat(indent + 1)
-        );
+        let sep = format!(",{}{}", "\n".repeat(shape.len() - 1), " ".repeat(indent + 1));
         format!("[{}]", slices.join(&sep))
     }
 
@@ -85,18 +68,12 @@ impl Layout<'_> {
         let edge = self.opts.edgeitems;
         // Each element takes its width plus ", ".
         let element_length = (self.formatter.width() + 2) as i64;
-        let per_line = (self.opts.linewidth as i64 - indent as i64)
-            .div_euclid(element_length)
-            .max(1) as usize;
+        let per_line = (self.opts.linewidth as i64 - indent as i64).div_euclid(element_length).max(1) as usize;
         let fmt = |i: usize| self.formatter.format(offset + i);
         let data: Vec<String> = if self.summarize && edge == 0 {
             vec!["...".to_string()]
         } else if self.summarize && n > 2 * edge {
-            (0..edge)
-                .map(fmt)
-                .chain(std::iter::once(" ...".to_string()))
-                .chain((n - edge..n).map(fmt))
-                .collect()
+            (0..edge).map(fmt).chain(std::iter::once(" ...".to_string())).chain((n - edge..n).map(fmt)).collect()
         } else {
             (0..n).map(fmt).collect()
         };

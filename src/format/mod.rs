@@ -127,13 +127,7 @@ impl Default for FormatOptions {
     /// assert_eq!(FormatOptions::default().linewidth, 80);
     /// ```
     fn default() -> Self {
-        FormatOptions {
-            precision: 4,
-            threshold: 1000,
-            edgeitems: 3,
-            linewidth: 80,
-            sci_mode: None,
-        }
+        FormatOptions { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sci_mode: None }
     }
 }
 
@@ -178,28 +172,14 @@ impl TensorSuffix {
     /// assert!(!s.requires_grad && s.grad_fn.is_none());
     /// ```
     pub fn new(dtype_name: &'static str) -> Self {
-        TensorSuffix {
-            dtype_name,
-            default_dtype_name: DEFAULT_DTYPE,
-            requires_grad: false,
-            grad_fn: None,
-        }
+        TensorSuffix { dtype_name, default_dtype_name: DEFAULT_DTYPE, requires_grad: false, grad_fn: None }
     }
 
     /// Whether the dtype is one PyTorch omits for non-empty tensors.
     fn has_default_dtype(&self) -> bool {
-        let default_complex = if self.default_dtype_name == "torch.float64" {
-            "torch.complex128"
-        } else {
-            "torch.complex64"
-        };
-        [
-            self.default_dtype_name,
-            default_complex,
-            "torch.int64",
-            "torch.bool",
-        ]
-        .contains(&self.dtype_name)
+        let default_complex =
+            if self.default_dtype_name == "torch.float64" { "torch.complex128" } else { "torch.complex64" };
+        [self.default_dtype_name, default_complex, "torch.int64", "torch.bool"].contains(&self.dtype_name)
     }
 }
 
@@ -232,20 +212,9 @@ impl TensorSuffix {
 ///     "tensor([], size=(0, 3))"
 /// );
 /// ```
-pub fn format_tensor(
-    shape: &[usize],
-    values: FormatValues<'_>,
-    suffix: &TensorSuffix,
-    opts: &FormatOptions,
-) -> String {
+pub fn format_tensor(shape: &[usize], values: FormatValues<'_>, suffix: &TensorSuffix, opts: &FormatOptions) -> String {
     let numel: usize = shape.iter().product();
-    assert_eq!(
-        values.len(),
-        numel,
-        "format_tensor: {} values for shape {:?}",
-        values.len(),
-        shape
-    );
+    assert_eq!(values.len(), numel, "format_tensor: {} values for shape {:?}", values.len(), shape);
     const PREFIX: &str = "tensor(";
     let indent = PREFIX.len();
     let mut suffixes = Vec::new();
@@ -273,21 +242,11 @@ pub fn format_tensor(
     } else if suffix.requires_grad {
         suffixes.push("requires_grad=True".to_string());
     }
-    add_suffixes(
-        PREFIX.to_string() + &body,
-        &suffixes,
-        indent,
-        opts.linewidth,
-    )
+    add_suffixes(PREFIX.to_string() + &body, &suffixes, indent, opts.linewidth)
 }
 
 /// The bracketed values of a non-empty tensor (`_tensor_str`).
-fn values_str(
-    shape: &[usize],
-    values: FormatValues<'_>,
-    indent: usize,
-    opts: &FormatOptions,
-) -> String {
+fn values_str(shape: &[usize], values: FormatValues<'_>, indent: usize, opts: &FormatOptions) -> String {
     let numel = values.len();
     let summarize = numel > opts.threshold;
     // The common width and notation come only from the values that are shown.
@@ -299,12 +258,7 @@ fn values_str(
         (0..numel).collect()
     };
     let formatter = ElementFormatter::new(values, &shown, opts);
-    layout::Layout {
-        formatter: &formatter,
-        opts,
-        summarize,
-    }
-    .tensor_str(shape, 0, indent)
+    layout::Layout { formatter: &formatter, opts, summarize }.tensor_str(shape, 0, indent)
 }
 
 /// Append `, suffix` items, moving one to a new line when it would pass

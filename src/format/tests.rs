@@ -38,12 +38,8 @@ fn format_matches_torch_fixtures() {
     let mut failures = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let shape: Vec<usize> = case["shape"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d.as_u64().unwrap() as usize)
-            .collect();
+        let shape: Vec<usize> =
+            case["shape"].as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect();
         let dtype = dtype_name(case["dtype"].as_str().unwrap());
         let raw = case["values"].as_array().unwrap();
         let (f32s, f64s, i64s, bools): (Vec<f32>, Vec<f64>, Vec<i64>, Vec<bool>);
@@ -77,13 +73,7 @@ fn format_matches_torch_fixtures() {
             failures.push(format!("case {name}:\n--- torch\n{want}\n--- ours\n{got}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }
 
 #[test]
@@ -104,51 +94,20 @@ fn python_float_specs() {
 fn format_suffixes_and_shapes() {
     let opts = FormatOptions::default();
     let f32s = TensorSuffix::new("torch.float32");
+    assert_eq!(format_tensor(&[], FormatValues::F32(&[1.5]), &f32s, &opts), "tensor(1.5000)");
+    assert_eq!(format_tensor(&[0], FormatValues::F32(&[]), &f32s, &opts), "tensor([])");
+    let leaf = TensorSuffix { requires_grad: true, ..f32s.clone() };
+    assert_eq!(format_tensor(&[1], FormatValues::F32(&[2.0]), &leaf, &opts), "tensor([2.], requires_grad=True)");
     assert_eq!(
-        format_tensor(&[], FormatValues::F32(&[1.5]), &f32s, &opts),
-        "tensor(1.5000)"
-    );
-    assert_eq!(
-        format_tensor(&[0], FormatValues::F32(&[]), &f32s, &opts),
-        "tensor([])"
-    );
-    let leaf = TensorSuffix {
-        requires_grad: true,
-        ..f32s.clone()
-    };
-    assert_eq!(
-        format_tensor(&[1], FormatValues::F32(&[2.0]), &leaf, &opts),
-        "tensor([2.], requires_grad=True)"
-    );
-    assert_eq!(
-        format_tensor(
-            &[0],
-            FormatValues::I64(&[]),
-            &TensorSuffix::new("torch.int64"),
-            &opts
-        ),
+        format_tensor(&[0], FormatValues::I64(&[]), &TensorSuffix::new("torch.int64"), &opts),
         "tensor([], dtype=torch.int64)"
     );
     // Under a float64 default, float32 is the one that needs naming.
-    let under_f64 = TensorSuffix {
-        default_dtype_name: "torch.float64",
-        ..f32s
-    };
+    let under_f64 = TensorSuffix { default_dtype_name: "torch.float64", ..f32s };
+    assert_eq!(format_tensor(&[1], FormatValues::F32(&[2.0]), &under_f64, &opts), "tensor([2.], dtype=torch.float32)");
+    let edge0 = FormatOptions { edgeitems: 0, ..opts.clone() };
     assert_eq!(
-        format_tensor(&[1], FormatValues::F32(&[2.0]), &under_f64, &opts),
-        "tensor([2.], dtype=torch.float32)"
-    );
-    let edge0 = FormatOptions {
-        edgeitems: 0,
-        ..opts.clone()
-    };
-    assert_eq!(
-        format_tensor(
-            &[],
-            FormatValues::I64(&[3]),
-            &TensorSuffix::new("torch.int64"),
-            &edge0
-        ),
+        format_tensor(&[], FormatValues::I64(&[3]), &TensorSuffix::new("torch.int64"), &edge0),
         "tensor(3, size=())"
     );
 }
@@ -156,10 +115,5 @@ fn format_suffixes_and_shapes() {
 #[test]
 #[should_panic(expected = "values for shape")]
 fn format_rejects_mismatched_values() {
-    format_tensor(
-        &[2, 2],
-        FormatValues::F32(&[1.0]),
-        &TensorSuffix::new("torch.float32"),
-        &FormatOptions::default(),
-    );
+    format_tensor(&[2, 2], FormatValues::F32(&[1.0]), &TensorSuffix::new("torch.float32"), &FormatOptions::default());
 }

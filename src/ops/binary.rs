@@ -1,6 +1,9 @@
 //! Binary elementwise ops with broadcasting and type promotion: arithmetic, pow,
 //! maximum/minimum, comparisons and logical ops, each with its gradient.
 
+// Kernels are generic over every dtype, bool included, so `x < y` on bools is intended.
+#![allow(clippy::bool_comparison)]
+
 use super::binary_kernel::binary_map;
 use super::promote::result_type;
 use crate::autograd::node::SavedTensor;
@@ -41,7 +44,7 @@ operand_from!(f32, f64, i32, i64, bool, Scalar);
 
 impl Operand<'_> {
     /// The operand as a tensor of `dtype` (a 0-dim tensor for a number).
-    pub(crate) fn to_tensor(&self, dtype: DType) -> Tensor {
+    pub(crate) fn materialize(&self, dtype: DType) -> Tensor {
         match self {
             Operand::Tensor(t) => t.to_dtype(dtype),
             Operand::Scalar(s) => Tensor::full_dtype(&[], *s, dtype),
@@ -107,7 +110,7 @@ pub(crate) fn arith_kernel(op: Arith, a: &Tensor, b: &Tensor, shape: &[usize], a
 fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Tensor> {
     let dtype = arith_dtype(op, a, b)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    let bt = b.to_tensor(dtype);
+    let bt = b.materialize(dtype);
     let at = a.to_dtype(dtype);
     let out = arith_kernel(op, &at, &bt, &shape, alpha);
     let b_tensor = b.tensor();
@@ -196,10 +199,34 @@ macro_rules! arith_methods {
     )*};
 }
 arith_methods!(
-    (add, try_add, Add, "Elementwise `self + other` (`torch.add`).", "assert_eq!(a.add(2.0).to_vec::<f32>(), vec![8.0, 10.0]);"),
-    (sub, try_sub, Sub, "Elementwise `self - other` (`torch.sub`).", "assert_eq!(a.sub(&a).to_vec::<f32>(), vec![0.0, 0.0]);"),
-    (mul, try_mul, Mul, "Elementwise `self * other` (`torch.mul`).", "assert_eq!(a.mul(0.5).to_vec::<f32>(), vec![3.0, 4.0]);"),
-    (div, try_div, Div, "Elementwise true division `self / other` (`torch.div`).", "assert_eq!(a.div(2).to_vec::<f32>(), vec![3.0, 4.0]);")
+    (
+        add,
+        try_add,
+        Add,
+        "Elementwise `self + other` (`torch.add`).",
+        "assert_eq!(a.add(2.0).to_vec::<f32>(), vec![8.0, 10.0]);"
+    ),
+    (
+        sub,
+        try_sub,
+        Sub,
+        "Elementwise `self - other` (`torch.sub`).",
+        "assert_eq!(a.sub(&a).to_vec::<f32>(), vec![0.0, 0.0]);"
+    ),
+    (
+        mul,
+        try_mul,
+        Mul,
+        "Elementwise `self * other` (`torch.mul`).",
+        "assert_eq!(a.mul(0.5).to_vec::<f32>(), vec![3.0, 4.0]);"
+    ),
+    (
+        div,
+        try_div,
+        Div,
+        "Elementwise true division `self / other` (`torch.div`).",
+        "assert_eq!(a.div(2).to_vec::<f32>(), vec![3.0, 4.0]);"
+    )
 );
 
 impl Tensor {
@@ -246,10 +273,10 @@ enum Cmp {
 fn compare(op: Cmp, a: &Tensor, b: Operand) -> Result<Tensor> {
     let shape = broadcast_shapes(a.shape(), b.shape())?;
     let (dtype, a, b) = match op {
-        Cmp::And | Cmp::Or | Cmp::Xor => (DType::Bool, a.to_dtype(DType::Bool), b.to_tensor(DType::Bool)),
+        Cmp::And | Cmp::Or | Cmp::Xor => (DType::Bool, a.to_dtype(DType::Bool), b.materialize(DType::Bool)),
         _ => {
             let rt = result_type(&[Operand::Tensor(a), b]);
-            (rt, a.to_dtype(rt), b.to_tensor(rt))
+            (rt, a.to_dtype(rt), b.materialize(rt))
         }
     };
     Ok(dispatch!(dtype, T => match op {
@@ -293,15 +320,69 @@ macro_rules! compare_methods {
     )*};
 }
 compare_methods!(
-    (eq, try_eq, Eq, "Elementwise `==`, as a bool tensor (`torch.eq`).", "assert_eq!(a.eq(2.0).to_vec::<bool>(), vec![false, true, false]);"),
-    (ne, try_ne, Ne, "Elementwise `!=` (`torch.ne`).", "assert_eq!(a.ne(2.0).to_vec::<bool>(), vec![true, false, true]);"),
-    (lt, try_lt, Lt, "Elementwise `<` (`torch.lt`).", "assert_eq!(a.lt(2.0).to_vec::<bool>(), vec![true, false, false]);"),
-    (le, try_le, Le, "Elementwise `<=` (`torch.le`).", "assert_eq!(a.le(2.0).to_vec::<bool>(), vec![true, true, false]);"),
-    (gt, try_gt, Gt, "Elementwise `>` (`torch.gt`).", "assert_eq!(a.gt(2.0).to_vec::<bool>(), vec![false, false, true]);"),
-    (ge, try_ge, Ge, "Elementwise `>=` (`torch.ge`).", "assert_eq!(a.ge(2.0).to_vec::<bool>(), vec![false, true, true]);"),
-    (logical_and, try_logical_and, And, "Elementwise logical and of truth values (`torch.logical_and`).", "assert_eq!(a.logical_and(0.0).to_vec::<bool>(), vec![false; 3]);"),
-    (logical_or, try_logical_or, Or, "Elementwise logical or (`torch.logical_or`).", "assert_eq!(a.logical_or(0.0).to_vec::<bool>(), vec![true; 3]);"),
-    (logical_xor, try_logical_xor, Xor, "Elementwise logical xor (`torch.logical_xor`).", "assert_eq!(a.logical_xor(1.0).to_vec::<bool>(), vec![false; 3]);")
+    (
+        eq,
+        try_eq,
+        Eq,
+        "Elementwise `==`, as a bool tensor (`torch.eq`).",
+        "assert_eq!(a.eq(2.0).to_vec::<bool>(), vec![false, true, false]);"
+    ),
+    (
+        ne,
+        try_ne,
+        Ne,
+        "Elementwise `!=` (`torch.ne`).",
+        "assert_eq!(a.ne(2.0).to_vec::<bool>(), vec![true, false, true]);"
+    ),
+    (
+        lt,
+        try_lt,
+        Lt,
+        "Elementwise `<` (`torch.lt`).",
+        "assert_eq!(a.lt(2.0).to_vec::<bool>(), vec![true, false, false]);"
+    ),
+    (
+        le,
+        try_le,
+        Le,
+        "Elementwise `<=` (`torch.le`).",
+        "assert_eq!(a.le(2.0).to_vec::<bool>(), vec![true, true, false]);"
+    ),
+    (
+        gt,
+        try_gt,
+        Gt,
+        "Elementwise `>` (`torch.gt`).",
+        "assert_eq!(a.gt(2.0).to_vec::<bool>(), vec![false, false, true]);"
+    ),
+    (
+        ge,
+        try_ge,
+        Ge,
+        "Elementwise `>=` (`torch.ge`).",
+        "assert_eq!(a.ge(2.0).to_vec::<bool>(), vec![false, true, true]);"
+    ),
+    (
+        logical_and,
+        try_logical_and,
+        And,
+        "Elementwise logical and of truth values (`torch.logical_and`).",
+        "assert_eq!(a.logical_and(0.0).to_vec::<bool>(), vec![false; 3]);"
+    ),
+    (
+        logical_or,
+        try_logical_or,
+        Or,
+        "Elementwise logical or (`torch.logical_or`).",
+        "assert_eq!(a.logical_or(0.0).to_vec::<bool>(), vec![true; 3]);"
+    ),
+    (
+        logical_xor,
+        try_logical_xor,
+        Xor,
+        "Elementwise logical xor (`torch.logical_xor`).",
+        "assert_eq!(a.logical_xor(1.0).to_vec::<bool>(), vec![false; 3]);"
+    )
 );
 
 impl Tensor {
@@ -367,16 +448,22 @@ impl Tensor {
         }));
         if needs_grad(&[self, other]) {
             let name = if max { "MaximumBackward0" } else { "MinimumBackward0" };
-            record_unary(name, &[self, other], &out, vec![SavedTensor::input(self), SavedTensor::input(other)], move |ctx| {
-                // Ties split the gradient in half, as PyTorch does.
-                let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
-                let g = ctx.grad();
-                let wins = if max { x.gt(y) } else { x.lt(y) };
-                let half = x.eq(y).to_dtype(g.dtype()) * 0.5;
-                let wx = wins.to_dtype(g.dtype()) + &half;
-                let wy = (if max { x.lt(y) } else { x.gt(y) }).to_dtype(g.dtype()) + &half;
-                Ok(vec![ctx.needs(0).then(|| g * &wx), ctx.needs(1).then(|| g * &wy)])
-            });
+            record_unary(
+                name,
+                &[self, other],
+                &out,
+                vec![SavedTensor::input(self), SavedTensor::input(other)],
+                move |ctx| {
+                    // Ties split the gradient in half, as PyTorch does.
+                    let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
+                    let g = ctx.grad();
+                    let wins = if max { x.gt(y) } else { x.lt(y) };
+                    let half = x.eq(y).to_dtype(g.dtype()) * 0.5;
+                    let wx = wins.to_dtype(g.dtype()) + &half;
+                    let wy = (if max { x.lt(y) } else { x.gt(y) }).to_dtype(g.dtype()) + &half;
+                    Ok(vec![ctx.needs(0).then(|| g * &wx), ctx.needs(1).then(|| g * &wy)])
+                },
+            );
         }
         Ok(out)
     }
@@ -518,6 +605,3 @@ impl Tensor {
         Ok(out)
     }
 }
-
-#[allow(dead_code)]
-fn _num_element_used<T: NumElement>() {}

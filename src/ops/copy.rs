@@ -117,11 +117,15 @@ impl Tensor {
                 shape.as_slice()
             )));
         }
-        self.inplace(&[src], |dst| dst.copy_kernel(src), |_snap| {
-            // copy_ forgets self's old value: the result is src expanded, converted.
-            let r = src.to_dtype(self.dtype()).expand(self.shape()).copy();
-            Ok(r)
-        })
+        self.inplace(
+            &[src],
+            |dst| dst.copy_kernel(src),
+            |_snap| {
+                // copy_ forgets self's old value: the result is src expanded, converted.
+                let r = src.to_dtype(self.dtype()).expand(self.shape()).copy();
+                Ok(r)
+            },
+        )
     }
 
     /// The copy kernel: `self[i] = src[j]`, broadcasting and converting.

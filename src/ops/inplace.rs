@@ -108,7 +108,7 @@ impl Tensor {
         self.inplace(
             &others,
             |dst| {
-                let mut b = other.to_tensor(rt);
+                let mut b = other.materialize(rt);
                 if b.shares_storage(dst) {
                     b = b.detach().copy();
                 }
@@ -133,7 +133,7 @@ impl Tensor {
                 }
             },
             |snap| {
-                let b = other.to_tensor(rt);
+                let b = other.materialize(rt);
                 let out = arith_kernel(op, &snap.to_dtype(rt), &b, snap.shape(), alpha);
                 record_arith(op, snap, other, alpha, &out);
                 Ok(out)
@@ -170,10 +170,34 @@ macro_rules! inplace_methods {
     )*};
 }
 inplace_methods!(
-    (add_, try_add_, Add, "In-place `self += other` (`tensor.add_`).", "a.add_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![7.0, 9.0]);"),
-    (sub_, try_sub_, Sub, "In-place `self -= other` (`tensor.sub_`).", "a.sub_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![5.0, 7.0]);"),
-    (mul_, try_mul_, Mul, "In-place `self *= other` (`tensor.mul_`).", "a.mul_(0.5);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);"),
-    (div_, try_div_, Div, "In-place `self /= other` (`tensor.div_`).", "a.div_(2.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);")
+    (
+        add_,
+        try_add_,
+        Add,
+        "In-place `self += other` (`tensor.add_`).",
+        "a.add_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![7.0, 9.0]);"
+    ),
+    (
+        sub_,
+        try_sub_,
+        Sub,
+        "In-place `self -= other` (`tensor.sub_`).",
+        "a.sub_(1.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![5.0, 7.0]);"
+    ),
+    (
+        mul_,
+        try_mul_,
+        Mul,
+        "In-place `self *= other` (`tensor.mul_`).",
+        "a.mul_(0.5);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);"
+    ),
+    (
+        div_,
+        try_div_,
+        Div,
+        "In-place `self /= other` (`tensor.div_`).",
+        "a.div_(2.0);\n/// assert_eq!(a.to_vec::<f32>(), vec![3.0, 4.0]);"
+    )
 );
 
 impl Tensor {
@@ -200,9 +224,11 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn clamp_(&self, min: Option<f64>, max: Option<f64>) -> &Tensor {
-        unwrap(self.inplace(&[], |dst| dst.copy_kernel(&dst.detach().clamp_kernel(min, max)), |snap| {
-            Ok(snap.clamp(min, max))
-        }));
+        unwrap(self.inplace(
+            &[],
+            |dst| dst.copy_kernel(&dst.detach().clamp_kernel(min, max)),
+            |snap| Ok(snap.clamp(min, max)),
+        ));
         self
     }
 }

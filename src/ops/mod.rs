@@ -15,4 +15,3 @@ mod shape;
 mod unary;
 
 pub use binary::Operand;
-pub(crate) use promote::result_type;

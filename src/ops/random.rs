@@ -36,11 +36,15 @@ impl Tensor {
     fn random_inplace(&self, fill: impl FnOnce(&Tensor)) -> Result<()> {
         // Exactly one of the two paths runs; the cell hands `fill` to it.
         let fill = std::cell::Cell::new(Some(fill));
-        self.inplace(&[], |t| (fill.take().unwrap())(t), |snap| {
-            let fresh = snap.detach().copy();
-            (fill.take().unwrap())(&fresh);
-            Ok(fresh)
-        })
+        self.inplace(
+            &[],
+            |t| (fill.take().unwrap())(t),
+            |snap| {
+                let fresh = snap.detach().copy();
+                (fill.take().unwrap())(&fresh);
+                Ok(fresh)
+            },
+        )
     }
 
     /// Fills with uniform values in `[from, to)` (`tensor.uniform_(from, to)`).
@@ -106,7 +110,9 @@ impl Tensor {
             return Ok(());
         }
         self.random_inplace(|t| match t.dtype() {
-            DType::F32 => fill_storage_order::<f32>(t, |s, c| random::normal_f32(&mut generator.lock(), s, mean, std, c)),
+            DType::F32 => {
+                fill_storage_order::<f32>(t, |s, c| random::normal_f32(&mut generator.lock(), s, mean, std, c))
+            }
             _ => fill_storage_order::<f64>(t, |s, c| random::normal_f64(&mut generator.lock(), s, mean, std, c)),
         })
     }

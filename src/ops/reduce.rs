@@ -5,7 +5,7 @@ use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::strided::walk;
 use crate::error::unwrap;
 use crate::tensor::layout::{contiguous_strides, wrap_dim};
-use crate::{dispatch_num, DType, Element, Error, Result, Tensor};
+use crate::{DType, Element, Error, Result, Tensor};
 
 /// Normalises a dim list (negative dims, duplicates); an empty list means all dims.
 pub(crate) fn reduce_dims(dims: &[i64], ndim: usize) -> Result<Vec<bool>> {
@@ -25,11 +25,7 @@ pub(crate) fn reduce_dims(dims: &[i64], ndim: usize) -> Result<Vec<bool>> {
 
 /// Output shape of a reduction over `mask`.
 pub(crate) fn reduced_shape(shape: &[usize], mask: &[bool], keepdim: bool) -> Vec<usize> {
-    shape
-        .iter()
-        .zip(mask)
-        .filter_map(|(&s, &m)| if m { keepdim.then_some(1) } else { Some(s) })
-        .collect()
+    shape.iter().zip(mask).filter_map(|(&s, &m)| if m { keepdim.then_some(1) } else { Some(s) }).collect()
 }
 
 /// Folds every element of `x` into the output slot it reduces to, in logical order.
@@ -210,9 +206,10 @@ impl Tensor {
         if src == shape {
             return Ok(self.clone());
         }
-        let lead = src.len().checked_sub(shape.len()).ok_or_else(|| {
-            Error::Runtime(format!("size {{{shape:?}}} is not expandable to size {{{src:?}}}."))
-        })?;
+        let lead = src
+            .len()
+            .checked_sub(shape.len())
+            .ok_or_else(|| Error::Runtime(format!("size {{{shape:?}}} is not expandable to size {{{src:?}}}.")))?;
         let mut dims: Vec<i64> = (0..lead as i64).collect();
         for (i, &s) in shape.iter().enumerate() {
             let d = src[lead + i];
@@ -225,9 +222,4 @@ impl Tensor {
         let summed = if dims.is_empty() { self.clone() } else { self.try_sum_dim(&dims, true)? };
         Ok(if lead > 0 || summed.shape() != shape { summed.reshape_usize(shape) } else { summed })
     }
-}
-
-#[allow(dead_code)]
-fn _dispatch_num_used(d: DType) -> usize {
-    dispatch_num!(d, T => std::mem::size_of::<T>(), _ => 1)
 }

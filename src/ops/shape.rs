@@ -3,7 +3,7 @@
 
 use crate::autograd::record::{needs_grad, record_unary};
 use crate::error::unwrap;
-use crate::tensor::layout::{contiguous_strides, shape_str, wrap_dim, Layout, Shape};
+use crate::tensor::layout::{contiguous_strides, wrap_dim, Layout, Shape};
 use crate::{Error, Result, Tensor};
 
 /// Resolves a shape with at most one `-1` against `numel`.
@@ -26,7 +26,9 @@ pub(crate) fn infer_shape(shape: &[i64], numel: usize) -> Result<Shape> {
     match infer {
         Some(i) if known != 0 && numel % known == 0 => out[i] = numel / known,
         None if known == numel => {}
-        _ => return Err(Error::Runtime(format!("shape '{}' is invalid for input of size {numel}", shape_str_i(shape)))),
+        _ => {
+            return Err(Error::Runtime(format!("shape '{}' is invalid for input of size {numel}", shape_str_i(shape))))
+        }
     }
     Ok(out)
 }
@@ -507,9 +509,7 @@ impl Tensor {
         let d = wrap_dim(dim, self.dim())?;
         let size = self.shape()[d] as i64;
         if index < -size || index >= size {
-            return Err(Error::Index(format!(
-                "index {index} is out of bounds for dimension {d} with size {size}"
-            )));
+            return Err(Error::Index(format!("index {index} is out of bounds for dimension {d} with size {size}")));
         }
         let i = if index < 0 { index + size } else { index } as usize;
         let mut l = self.layout().clone();
@@ -523,9 +523,4 @@ impl Tensor {
             z
         }))
     }
-}
-
-#[allow(dead_code)]
-fn _shape_str_used() -> String {
-    shape_str(&[1])
 }

@@ -1,6 +1,9 @@
 //! Unary elementwise ops, each with its gradient. Float functions promote integer inputs
 //! to the default dtype, as PyTorch does.
 
+// `x != x` is the NaN test that works for every element type.
+#![allow(clippy::eq_op, clippy::if_same_then_else)]
+
 use super::binary_kernel::unary_map;
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};

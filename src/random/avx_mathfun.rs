@@ -28,16 +28,8 @@ const FOPI: f32 = f32::from_bits(0x3fa2_f983);
 const MINUS_DP1: f32 = f32::from_bits(0xbf49_0000);
 const MINUS_DP2: f32 = f32::from_bits(0xb97d_a000);
 const MINUS_DP3: f32 = f32::from_bits(0xb322_2169);
-const SINCOF: [f32; 3] = [
-    f32::from_bits(0xb94c_a1f9),
-    f32::from_bits(0x3c08_839e),
-    f32::from_bits(0xbe2a_aaa3),
-];
-const COSCOF: [f32; 3] = [
-    f32::from_bits(0x37cc_f5ce),
-    f32::from_bits(0xbab6_061a),
-    f32::from_bits(0x3d2a_aaa5),
-];
+const SINCOF: [f32; 3] = [f32::from_bits(0xb94c_a1f9), f32::from_bits(0x3c08_839e), f32::from_bits(0xbe2a_aaa3)];
+const COSCOF: [f32; 3] = [f32::from_bits(0x37cc_f5ce), f32::from_bits(0xbab6_061a), f32::from_bits(0x3d2a_aaa5)];
 
 /// `_mm256_cvttps_epi32` on one lane: truncation, with 0x80000000 for NaN and out-of-range input.
 #[inline(always)]
@@ -133,10 +125,7 @@ pub fn avx_sincos(x: f32) -> (f32, f32) {
     let yc_rest = yc - ysin1;
     let s = ysin1 + ysin2;
     let c = yc_rest + ys_rest;
-    (
-        f32::from_bits(s.to_bits() ^ sign_sin),
-        f32::from_bits(c.to_bits() ^ sign_cos),
-    )
+    (f32::from_bits(s.to_bits() ^ sign_sin), f32::from_bits(c.to_bits() ^ sign_cos))
 }
 
 /// `NormalFill16<float, true>`: Box–Muller on 16 uniforms in place; element `j < 8` pairs with

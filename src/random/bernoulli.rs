@@ -68,16 +68,8 @@ pub fn bernoulli_scalar_f64(st: &mut GeneratorState, out: &mut [f64], p: f64) {
 /// bernoulli_tensor_f32(&mut st, &mut out, &[0.5, 0.5, 0.5]);
 /// assert_eq!(out, [1.0, 0.0, 1.0]);
 /// ```
-pub fn bernoulli_tensor_f32<T: RandomScalar>(
-    st: &mut GeneratorState,
-    out: &mut [T],
-    probs: &[f32],
-) {
-    assert_eq!(
-        out.len(),
-        probs.len(),
-        "bernoulli: output and probabilities differ in length"
-    );
+pub fn bernoulli_tensor_f32<T: RandomScalar>(st: &mut GeneratorState, out: &mut [T], probs: &[f32]) {
+    assert_eq!(out.len(), probs.len(), "bernoulli: output and probabilities differ in length");
     for (o, &p) in out.iter_mut().zip(probs) {
         *o = T::from_bool(unit_f32(st) < p);
     }
@@ -96,16 +88,8 @@ pub fn bernoulli_tensor_f32<T: RandomScalar>(
 /// bernoulli_tensor_f64(&mut st, &mut out, &[0.0, 1.0]);
 /// assert_eq!(out, [0.0, 1.0]);
 /// ```
-pub fn bernoulli_tensor_f64<T: RandomScalar>(
-    st: &mut GeneratorState,
-    out: &mut [T],
-    probs: &[f64],
-) {
-    assert_eq!(
-        out.len(),
-        probs.len(),
-        "bernoulli: output and probabilities differ in length"
-    );
+pub fn bernoulli_tensor_f64<T: RandomScalar>(st: &mut GeneratorState, out: &mut [T], probs: &[f64]) {
+    assert_eq!(out.len(), probs.len(), "bernoulli: output and probabilities differ in length");
     for (o, &p) in out.iter_mut().zip(probs) {
         *o = T::from_bool(unit_f64(st) < p);
     }
@@ -114,9 +98,7 @@ pub fn bernoulli_tensor_f64<T: RandomScalar>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::fixtures::{
-        assert_f32_bits, assert_f64_bits, f32_values, f64_values, golden, seed_case, SEEDS,
-    };
+    use crate::random::fixtures::{assert_f32_bits, assert_f64_bits, f32_values, f64_values, golden, seed_case, SEEDS};
 
     #[test]
     fn dropout_mask_matches_golden_and_torch() {

@@ -10,10 +10,7 @@ use serde_json::Value;
 /// The seeds every per-seed fixture case was recorded for.
 pub(crate) const SEEDS: [u64; 3] = [0, 1, 42];
 
-const FIXTURE_JSON: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/random.json"
-));
+const FIXTURE_JSON: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/random.json"));
 
 fn fixture() -> &'static Value {
     static F: OnceLock<Value> = OnceLock::new();
@@ -37,9 +34,8 @@ pub(crate) fn golden() -> &'static Value {
     static G: OnceLock<Value> = OnceLock::new();
     G.get_or_init(|| {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/pytorch-golden.json");
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-            panic!("cannot read {path}: {e} (shared/ must sit beside the project)")
-        });
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e} (shared/ must sit beside the project)"));
         serde_json::from_str(&text).expect("pytorch-golden.json parses")
     })
 }
@@ -59,10 +55,7 @@ pub(crate) fn hex_bytes(v: &Value) -> Vec<u8> {
 
 /// f32 values stored as concatenated 8-digit bit patterns.
 pub(crate) fn f32_values(v: &Value) -> Vec<f32> {
-    parse_hex(v, 8)
-        .into_iter()
-        .map(|b| f32::from_bits(b as u32))
-        .collect()
+    parse_hex(v, 8).into_iter().map(|b| f32::from_bits(b as u32)).collect()
 }
 
 /// f64 values stored as concatenated 16-digit bit patterns.
@@ -72,11 +65,7 @@ pub(crate) fn f64_values(v: &Value) -> Vec<f64> {
 
 /// A JSON list of integers.
 pub(crate) fn ints(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .expect("integer list")
-        .iter()
-        .map(|x| x.as_i64().expect("i64"))
-        .collect()
+    v.as_array().expect("integer list").iter().map(|x| x.as_i64().expect("i64")).collect()
 }
 
 /// The bit patterns of a golden entry `[values, ["0x...", ...]]`.

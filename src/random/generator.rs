@@ -39,12 +39,7 @@ impl GeneratorState {
     /// assert_eq!(st.next_double_normal_sample, None);
     /// ```
     pub fn new(seed: u64) -> Self {
-        GeneratorState {
-            mt: Mt19937::new(seed),
-            seed,
-            next_double_normal_sample: None,
-            next_float_normal_sample: None,
-        }
+        GeneratorState { mt: Mt19937::new(seed), seed, next_double_normal_sample: None, next_float_normal_sample: None }
     }
 
     /// Reseeds in place (`CPUGeneratorImpl::set_current_seed`): resets the engine and BOTH caches.
@@ -218,9 +213,7 @@ impl Default for Generator {
 
 impl std::fmt::Debug for Generator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Generator")
-            .field("initial_seed", &self.initial_seed())
-            .finish_non_exhaustive()
+        f.debug_struct("Generator").field("initial_seed", &self.initial_seed()).finish_non_exhaustive()
     }
 }
 
@@ -239,37 +232,20 @@ mod tests {
     #[test]
     fn fresh_generator_matches_torch() {
         let g = Generator::new();
-        assert_eq!(
-            g.initial_seed(),
-            global()["fresh_generator_initial_seed"].as_u64().unwrap()
-        );
+        assert_eq!(g.initial_seed(), global()["fresh_generator_initial_seed"].as_u64().unwrap());
         let mut out = vec![0f32; 5];
         uniform_f32(&mut g.lock(), &mut out, 0.0, 1.0);
-        assert_f32_bits(
-            &out,
-            &global()["fresh_generator_rand_f32_5"],
-            "fresh rand(5)",
-        );
+        assert_f32_bits(&out, &global()["fresh_generator_rand_f32_5"], "fresh rand(5)");
     }
 
     #[test]
     fn seeds_are_u64_and_only_low_32_bits_reach_the_engine() {
-        for (name, seed) in [
-            ("seed_m1", -1i64 as u64),
-            ("seed_2p40p7", (1u64 << 40) + 7),
-            ("seed_7", 7),
-        ] {
+        for (name, seed) in [("seed_m1", -1i64 as u64), ("seed_2p40p7", (1u64 << 40) + 7), ("seed_7", 7)] {
             let g = Generator::new();
             g.manual_seed(seed);
-            let want_seed = global()[format!("{name}_initial_seed").as_str()]
-                .as_u64()
-                .unwrap();
+            let want_seed = global()[format!("{name}_initial_seed").as_str()].as_u64().unwrap();
             assert_eq!(g.initial_seed(), want_seed, "{name}");
-            assert_f32_bits(
-                &rand3(&g),
-                &global()[format!("{name}_rand_f32_3").as_str()],
-                name,
-            );
+            assert_f32_bits(&rand3(&g), &global()[format!("{name}_rand_f32_3").as_str()], name);
         }
     }
 

@@ -37,9 +37,7 @@ pub(crate) fn nondeterministic_seed() -> u64 {
 /// assert_eq!(default_generator().initial_seed(), 0);
 /// ```
 pub fn default_generator() -> Generator {
-    DEFAULT_GENERATOR
-        .get_or_init(|| Generator::with_seed(nondeterministic_seed()))
-        .clone()
+    DEFAULT_GENERATOR.get_or_init(|| Generator::with_seed(nondeterministic_seed())).clone()
 }
 
 /// Seeds the default generator, like `torch.manual_seed(seed)`, and returns it.

@@ -124,10 +124,7 @@ impl RandomScalar for f64 {
 /// assert_eq!(out, [4.0, 9.0, 3.0, 0.0]);
 /// ```
 pub fn random_range<T: RandomScalar>(st: &mut GeneratorState, out: &mut [T], from: i64, to: i64) {
-    assert!(
-        from < to,
-        "random_ expects 'from' to be less than 'to', but got from={from} >= to={to}"
-    );
+    assert!(from < to, "random_ expects 'from' to be less than 'to', but got from={from} >= to={to}");
     random_from_range(st, out, (to as u64).wrapping_sub(from as u64), from);
 }
 
@@ -155,12 +152,7 @@ pub fn random_range_i64(st: &mut GeneratorState, out: &mut [i64], from: i64, to:
 /// random_from_range(&mut st, &mut out, 256, 0); // uint8 random_(0, None)
 /// assert_eq!(out, [172, 47]);
 /// ```
-pub fn random_from_range<T: RandomScalar>(
-    st: &mut GeneratorState,
-    out: &mut [T],
-    range: u64,
-    base: i64,
-) {
+pub fn random_from_range<T: RandomScalar>(st: &mut GeneratorState, out: &mut [T], range: u64, base: i64) {
     assert!(range != 0, "random_from_range needs a nonempty range");
     let base = base as u64;
     if range >= RANDOM64_THRESHOLD {
@@ -336,30 +328,15 @@ mod tests {
         for seed in SEEDS {
             let case = |k: &str| ints(seed_case(seed, k));
             assert_eq!(default_draws::<i64>(seed, 5), case("random_default_i64_5"));
-            let v: Vec<i64> = default_draws::<i32>(seed, 5)
-                .into_iter()
-                .map(i64::from)
-                .collect();
+            let v: Vec<i64> = default_draws::<i32>(seed, 5).into_iter().map(i64::from).collect();
             assert_eq!(v, case("random_default_i32_5"));
-            let v: Vec<i64> = default_draws::<u8>(seed, 5)
-                .into_iter()
-                .map(i64::from)
-                .collect();
+            let v: Vec<i64> = default_draws::<u8>(seed, 5).into_iter().map(i64::from).collect();
             assert_eq!(v, case("random_default_u8_5"));
-            let v: Vec<i64> = default_draws::<bool>(seed, 8)
-                .into_iter()
-                .map(i64::from)
-                .collect();
+            let v: Vec<i64> = default_draws::<bool>(seed, 8).into_iter().map(i64::from).collect();
             assert_eq!(v, case("random_default_bool_8"));
-            let v: Vec<i64> = default_draws::<f32>(seed, 5)
-                .iter()
-                .map(|&x| x as i64)
-                .collect();
+            let v: Vec<i64> = default_draws::<f32>(seed, 5).iter().map(|&x| x as i64).collect();
             assert_eq!(v, case("random_default_f32_5"));
-            let v: Vec<i64> = default_draws::<f64>(seed, 5)
-                .iter()
-                .map(|&x| x as i64)
-                .collect();
+            let v: Vec<i64> = default_draws::<f64>(seed, 5).iter().map(|&x| x as i64).collect();
             assert_eq!(v, case("random_default_f64_5"));
             let mut v = vec![0i64; 5];
             random_full_range(&mut GeneratorState::new(seed), &mut v);
@@ -368,9 +345,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(
-        expected = "random_ expects 'from' to be less than 'to', but got from=3 >= to=3"
-    )]
+    #[should_panic(expected = "random_ expects 'from' to be less than 'to', but got from=3 >= to=3")]
     fn empty_range_panics_with_torchs_message() {
         randint::<i64>(0, 1, 3, 3);
     }

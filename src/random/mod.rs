@@ -44,21 +44,16 @@ mod fixtures;
 
 pub use avx_mathfun::{avx_log, avx_sincos};
 pub use bernoulli::{
-    bernoulli_scalar, bernoulli_scalar_f32, bernoulli_scalar_f64, bernoulli_tensor_f32,
-    bernoulli_tensor_f64,
+    bernoulli_scalar, bernoulli_scalar_f32, bernoulli_scalar_f64, bernoulli_tensor_f32, bernoulli_tensor_f64,
 };
 pub use generator::{Generator, GeneratorState, DEFAULT_RNG_SEED};
-pub use global::{
-    default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
-};
+pub use global::{default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state};
 pub use integer::{
-    random_default, random_from_range, random_full_range, random_range, random_range_i64,
-    update_from, update_to, RandomFloat, RandomScalar, RANDOM64_THRESHOLD,
+    random_default, random_from_range, random_full_range, random_range, random_range_i64, update_from, update_to,
+    RandomFloat, RandomScalar, RANDOM64_THRESHOLD,
 };
 pub use mt19937::{Mt19937, MT_STATE_N};
-pub use normal::{
-    normal_f32, normal_f64, normal_fill_f32, normal_fill_f64, sample_normal, NORMAL_FILL_MIN_NUMEL,
-};
+pub use normal::{normal_f32, normal_f64, normal_fill_f32, normal_fill_f64, sample_normal, NORMAL_FILL_MIN_NUMEL};
 pub use randperm::{randperm, RANDPERM_SMALL_LIMIT};
 pub use state_bytes::{RngStateError, RNG_STATE_SIZE};
 pub use uniform::{uniform_f32, uniform_f64, unit_f32, unit_f64};

@@ -28,10 +28,7 @@ pub struct Mt19937 {
 
 impl std::fmt::Debug for Mt19937 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mt19937")
-            .field("left", &self.left)
-            .field("next", &self.next)
-            .finish_non_exhaustive()
+        f.debug_struct("Mt19937").field("left", &self.left).field("next", &self.next).finish_non_exhaustive()
     }
 }
 
@@ -48,15 +45,9 @@ impl Mt19937 {
         state[0] = seed as u32;
         for j in 1..MT_STATE_N {
             let prev = state[j - 1];
-            state[j] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(j as u32);
+            state[j] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(j as u32);
         }
-        Mt19937 {
-            left: 1,
-            next: 0,
-            state,
-        }
+        Mt19937 { left: 1, next: 0, state }
     }
 
     /// Rebuilds an engine from its serialised parts, with torch's validity check
@@ -74,11 +65,7 @@ impl Mt19937 {
     pub fn from_parts(left: i32, next: u32, state: [u32; MT_STATE_N]) -> Option<Self> {
         let n = MT_STATE_N as i64;
         let valid = left > 0 && i64::from(left) <= n && i64::from(next) <= n;
-        (valid && i64::from(left) + i64::from(next) <= n + 1).then_some(Mt19937 {
-            left,
-            next,
-            state,
-        })
+        (valid && i64::from(left) + i64::from(next) <= n + 1).then_some(Mt19937 { left, next, state })
     }
 
     /// Draws left before the next twist, plus one (torch's `left_`).
@@ -167,16 +154,8 @@ mod tests {
 
     #[test]
     fn first_draws_match_golden() {
-        for (seed, key) in [
-            (0u64, "mt19937 seed=0 first 5 u32"),
-            (42, "mt19937 seed=42 first 5 u32"),
-        ] {
-            let want: Vec<u64> = golden()[key]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap())
-                .collect();
+        for (seed, key) in [(0u64, "mt19937 seed=0 first 5 u32"), (42, "mt19937 seed=42 first 5 u32")] {
+            let want: Vec<u64> = golden()[key].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
             let mut mt = Mt19937::new(seed);
             let got: Vec<u64> = (0..5).map(|_| u64::from(mt.random())).collect();
             assert_eq!(got, want, "seed {seed}");

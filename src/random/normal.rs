@@ -99,10 +99,7 @@ fn normal_fill<T>(
     fill16: impl Fn(&mut [T]),
 ) {
     let n = data.len();
-    assert!(
-        n >= NORMAL_FILL_MIN_NUMEL,
-        "normal_fill needs at least 16 elements, got {n}"
-    );
+    assert!(n >= NORMAL_FILL_MIN_NUMEL, "normal_fill needs at least 16 elements, got {n}");
     for d in data.iter_mut() {
         *d = unit(st);
     }
@@ -193,8 +190,7 @@ mod tests {
         let v = bits32(&randn32(&mut st(), 16));
         assert_eq!([&v[..4], &v[15..]].concat(), g);
         let v = randn32(&mut st(), 17);
-        let want = crate::random::fixtures::golden()
-            ["seed0 torch.randn(17) f32 (fill path + tail recompute) all"][0]
+        let want = crate::random::fixtures::golden()["seed0 torch.randn(17) f32 (fill path + tail recompute) all"][0]
             .as_array()
             .unwrap()
             .iter()
@@ -206,8 +202,7 @@ mod tests {
         assert_eq!(v[..4], g[..]);
         let mut s = st();
         let twice = [randn32(&mut s, 1)[0], randn32(&mut s, 1)[0]];
-        let want: Vec<f32> = crate::random::fixtures::golden()
-            ["seed0 randn(()) twice (2nd from cache)"]
+        let want: Vec<f32> = crate::random::fixtures::golden()["seed0 randn(()) twice (2nd from cache)"]
             .as_array()
             .unwrap()
             .iter()
@@ -221,11 +216,7 @@ mod tests {
         for seed in SEEDS {
             let mut st = GeneratorState::new(seed);
             let v = randn32(&mut st, 1);
-            assert_f32_bits(
-                &v,
-                seed_case(seed, "randn_f32_0d"),
-                &format!("seed {seed} 0-dim"),
-            );
+            assert_f32_bits(&v, seed_case(seed, "randn_f32_0d"), &format!("seed {seed} 0-dim"));
             let mut st = GeneratorState::new(seed);
             let v = [randn32(&mut st, 1), randn32(&mut st, 1)].concat();
             assert_f32_bits(&v, seed_case(seed, "randn_f32_0d_twice"), "0-dim twice");
@@ -241,11 +232,7 @@ mod tests {
     fn randn_f64_matches_torch_for_every_size() {
         for seed in SEEDS {
             let v = randn64(&mut GeneratorState::new(seed), 1);
-            assert_f64_bits(
-                &v,
-                seed_case(seed, "randn_f64_0d"),
-                &format!("seed {seed} 0-dim"),
-            );
+            assert_f64_bits(&v, seed_case(seed, "randn_f64_0d"), &format!("seed {seed} 0-dim"));
             for n in [5, 16, 17, 100] {
                 let v = randn64(&mut GeneratorState::new(seed), n);
                 let key = format!("randn_f64_{n}");
@@ -272,12 +259,7 @@ mod tests {
     fn cache_survives_fill_path_and_is_shared_across_dtypes() {
         for seed in SEEDS {
             let mut st = GeneratorState::new(seed);
-            let v = [
-                randn32(&mut st, 1),
-                randn32(&mut st, 16),
-                randn32(&mut st, 1),
-            ]
-            .concat();
+            let v = [randn32(&mut st, 1), randn32(&mut st, 16), randn32(&mut st, 1)].concat();
             assert_f32_bits(&v, seed_case(seed, "randn_f32_cache_1_16_1"), "1, 16, 1");
             let mut st = GeneratorState::new(seed);
             let a = randn32(&mut st, 1);

@@ -50,12 +50,8 @@ mod tests {
 
     #[test]
     fn randperm_matches_golden_and_torch() {
-        let want: Vec<i64> = golden()["seed0 torch.randperm(10)"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap())
-            .collect();
+        let want: Vec<i64> =
+            golden()["seed0 torch.randperm(10)"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
         assert_eq!(randperm(&mut GeneratorState::new(0), 10), want);
         for seed in SEEDS {
             for n in [10, 1000] {

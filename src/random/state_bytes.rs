@@ -45,9 +45,7 @@ const OFF_FLOAT_VALID: usize = OFF_FLOAT_SAMPLE + 4;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RngStateError {
     /// The state is not [`RNG_STATE_SIZE`] bytes long.
-    #[error(
-        "Expected a CPUGeneratorImplState of size {RNG_STATE_SIZE} but found the input RNG state size to be {0}"
-    )]
+    #[error("Expected a CPUGeneratorImplState of size {RNG_STATE_SIZE} but found the input RNG state size to be {0}")]
     WrongSize(usize),
     /// `seeded` is 0, `left` is outside `1..=624`, `next` is above 624, or `left + next > 625`.
     #[error("Invalid mt19937 state")]
@@ -61,10 +59,7 @@ pub(crate) fn encode_state(st: &GeneratorState) -> Vec<u8> {
     b[OFF_LEFT..OFF_LEFT + 4].copy_from_slice(&st.mt.left().to_le_bytes());
     b[OFF_SEEDED..OFF_SEEDED + 4].copy_from_slice(&1i32.to_le_bytes());
     b[OFF_NEXT..OFF_NEXT + 8].copy_from_slice(&u64::from(st.mt.next()).to_le_bytes());
-    for (chunk, &w) in b[OFF_STATE..OFF_STATE + 8 * MT_STATE_N]
-        .chunks_exact_mut(8)
-        .zip(st.mt.state())
-    {
+    for (chunk, &w) in b[OFF_STATE..OFF_STATE + 8 * MT_STATE_N].chunks_exact_mut(8).zip(st.mt.state()) {
         chunk.copy_from_slice(&u64::from(w).to_le_bytes());
     }
     if let Some(y) = st.next_double_normal_sample {
@@ -93,23 +88,17 @@ pub(crate) fn decode_state(b: &[u8]) -> Result<GeneratorState, RngStateError> {
     let seeded = i32::from_le_bytes(read(b, OFF_SEEDED)) != 0;
     let next = u64::from_le_bytes(read(b, OFF_NEXT)) as u32;
     let mut words = [0u32; MT_STATE_N];
-    for (w, chunk) in words
-        .iter_mut()
-        .zip(b[OFF_STATE..OFF_STATE + 8 * MT_STATE_N].chunks_exact(8))
-    {
+    for (w, chunk) in words.iter_mut().zip(b[OFF_STATE..OFF_STATE + 8 * MT_STATE_N].chunks_exact(8)) {
         *w = u64::from_le_bytes(chunk.try_into().expect("8-byte chunk")) as u32;
     }
-    let mt = Mt19937::from_parts(left, next, words)
-        .filter(|_| seeded)
-        .ok_or(RngStateError::InvalidState)?;
+    let mt = Mt19937::from_parts(left, next, words).filter(|_| seeded).ok_or(RngStateError::InvalidState)?;
     let double_valid = i32::from_le_bytes(read(b, OFF_NORMAL_VALID)) != 0;
     let float_valid = b[OFF_FLOAT_VALID] != 0;
     Ok(GeneratorState {
         mt,
         seed,
         next_double_normal_sample: double_valid.then(|| f64::from_le_bytes(read(b, OFF_NORMAL_Y))),
-        next_float_normal_sample: float_valid
-            .then(|| f32::from_le_bytes(read(b, OFF_FLOAT_SAMPLE))),
+        next_float_normal_sample: float_valid.then(|| f32::from_le_bytes(read(b, OFF_FLOAT_SAMPLE))),
     })
 }
 
@@ -147,8 +136,7 @@ mod tests {
     fn set_state_from_torch_bytes_continues_torchs_stream() {
         for seed in SEEDS {
             let g = Generator::new();
-            g.set_state(&hex_bytes(seed_case(seed, "state_after_randn5_rand3")))
-                .unwrap();
+            g.set_state(&hex_bytes(seed_case(seed, "state_after_randn5_rand3"))).unwrap();
             assert_eq!(g.initial_seed(), seed);
             assert!(g.lock().next_double_normal_sample.is_some());
             let mut out = [0f32; 4];
@@ -180,10 +168,7 @@ mod tests {
         let mut bad = good.clone();
         bad[OFF_SEEDED] = 0; // seeded = false
         assert_eq!(g.set_state(&bad), Err(RngStateError::InvalidState));
-        assert_eq!(
-            g.set_state(&good[..5048]),
-            Err(RngStateError::WrongSize(5048))
-        );
+        assert_eq!(g.set_state(&good[..5048]), Err(RngStateError::WrongSize(5048)));
         assert!(g.get_state() == good);
     }
 

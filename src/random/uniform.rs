@@ -72,8 +72,7 @@ pub fn uniform_f64(st: &mut GeneratorState, out: &mut [f64], from: f64, to: f64)
 mod tests {
     use super::*;
     use crate::random::fixtures::{
-        assert_f32_bits, assert_f64_bits, global, golden_f32_bits, golden_f64_bits, seed_case,
-        SEEDS,
+        assert_f32_bits, assert_f64_bits, global, golden_f32_bits, golden_f64_bits, seed_case, SEEDS,
     };
 
     #[test]
@@ -91,10 +90,7 @@ mod tests {
     #[test]
     fn rand_and_uniform_match_torch() {
         for seed in SEEDS {
-            for (from, to, key) in [
-                (0.0, 1.0, "rand_f%_17"),
-                (-2.5, 3.7, "uniform_f%_m2.5_3.7_17"),
-            ] {
+            for (from, to, key) in [(0.0, 1.0, "rand_f%_17"), (-2.5, 3.7, "uniform_f%_m2.5_3.7_17")] {
                 let mut a = vec![0f32; 17];
                 uniform_f32(&mut GeneratorState::new(seed), &mut a, from, to);
                 let k = key.replace('%', "32");

@@ -1,6 +1,5 @@
 //! Creating tensors: from Rust data, constants, and the `_like` forms.
 
-
 use super::Tensor;
 use crate::{dispatch, DType, Element, Scalar};
 
@@ -234,4 +233,3 @@ macro_rules! tensor {
         $crate::Tensor::scalar($x)
     };
 }
-

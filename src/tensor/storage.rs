@@ -77,5 +77,4 @@ impl Storage {
     pub(crate) fn bump_version(&self) {
         self.version.fetch_add(1, Ordering::Relaxed);
     }
-
 }

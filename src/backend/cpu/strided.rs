@@ -91,13 +91,7 @@ pub(crate) fn walk<const N: usize>(
 pub(crate) fn broadcast_strides(src_shape: &[usize], src_strides: &[usize], shape: &[usize]) -> Dims {
     let lead = shape.len() - src_shape.len();
     (0..shape.len())
-        .map(|i| {
-            if i < lead || src_shape[i - lead] == 1 && shape[i] != 1 {
-                0
-            } else {
-                src_strides[i - lead]
-            }
-        })
+        .map(|i| if i < lead || src_shape[i - lead] == 1 && shape[i] != 1 { 0 } else { src_strides[i - lead] })
         .collect()
 }
 

@@ -74,13 +74,7 @@ pub fn sum_contiguous<T: SumFloat>(x: &[T], num_threads: usize) -> T {
 /// independent, so the result does not depend on `num_threads`, which only
 /// decides whether rows run in parallel. Panics unless
 /// `x.len() == rows * cols` and `out.len() == rows`.
-pub fn sum_inner<T: SumFloat>(
-    x: &[T],
-    rows: usize,
-    cols: usize,
-    out: &mut [T],
-    num_threads: usize,
-) {
+pub fn sum_inner<T: SumFloat>(x: &[T], rows: usize, cols: usize, out: &mut [T], num_threads: usize) {
     check_block(x.len(), rows, cols, out.len(), rows, "sum_inner");
     if rows == 1 {
         out[0] = sum_contiguous(x, num_threads);
@@ -93,10 +87,7 @@ pub fn sum_inner<T: SumFloat>(
     let one_row = |(row, o): (&[T], &mut T)| *o = T::ZERO.add(inner_sum(row));
     if x.len() >= GRAIN_SIZE && num_threads > 1 {
         let min_rows = GRAIN_SIZE.div_ceil(cols);
-        x.par_chunks(cols)
-            .zip(out.par_iter_mut())
-            .with_min_len(min_rows)
-            .for_each(one_row);
+        x.par_chunks(cols).zip(out.par_iter_mut()).with_min_len(min_rows).for_each(one_row);
     } else {
         x.chunks(cols).zip(out.iter_mut()).for_each(one_row);
     }
@@ -111,13 +102,7 @@ pub fn sum_inner<T: SumFloat>(
 /// each part picks its vector or scalar path from its own width; this is
 /// reproduced, and the parts run in parallel. Panics unless
 /// `x.len() == rows * cols` and `out.len() == cols`.
-pub fn sum_outer<T: SumFloat>(
-    x: &[T],
-    rows: usize,
-    cols: usize,
-    out: &mut [T],
-    num_threads: usize,
-) {
+pub fn sum_outer<T: SumFloat>(x: &[T], rows: usize, cols: usize, out: &mut [T], num_threads: usize) {
     check_block(x.len(), rows, cols, out.len(), cols, "sum_outer");
     if cols == 1 {
         // A (rows, 1) tensor coalesces into a 1-D reduction.
@@ -144,9 +129,7 @@ pub fn sum_outer<T: SumFloat>(
         rest = tail;
         start = end;
     }
-    parts
-        .into_par_iter()
-        .for_each(|(j0, part)| outer_columns(x, cols, j0, part));
+    parts.into_par_iter().for_each(|(j0, part)| outer_columns(x, cols, j0, part));
 }
 
 /// Wrapping sum of integers (or bools) into i64, as torch sums integer tensors.
@@ -166,10 +149,8 @@ fn check_block(len: usize, rows: usize, cols: usize, out_len: usize, want_out: u
 /// `multiple` columns (128 bytes); empty parts are dropped.
 fn column_split(cols: usize, num_threads: usize, multiple: usize) -> Vec<usize> {
     let chunk = omp_chunk_len(cols, 1, num_threads);
-    let mut ends: Vec<usize> = (1..cols.div_ceil(chunk))
-        .map(|t| t * chunk - (t * chunk) % multiple)
-        .filter(|&e| e > 0)
-        .collect();
+    let mut ends: Vec<usize> =
+        (1..cols.div_ceil(chunk)).map(|t| t * chunk - (t * chunk) % multiple).filter(|&e| e > 0).collect();
     ends.dedup();
     ends.push(cols);
     ends
@@ -208,8 +189,7 @@ fn outer_columns<T: SumFloat>(x: &[T], cols: usize, j0: usize, out: &mut [T]) {
     let mut j = 0;
     if width >= lanes {
         while j + 4 * lanes <= width {
-            let sums: [T::Lanes; 4] =
-                multi_row_sum(rows, |i, k| T::load_lanes(&x[at(i, j + k * lanes)..]));
+            let sums: [T::Lanes; 4] = multi_row_sum(rows, |i, k| T::load_lanes(&x[at(i, j + k * lanes)..]));
             for (k, s) in sums.iter().enumerate() {
                 store_lanes(&mut out[j + k * lanes..], s.as_ref());
             }
