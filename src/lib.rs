@@ -1,1 +1,3 @@
 //! torchlight: PyTorch's eager training workflow in pure Rust.
+
+pub mod backend;

@@ -1,0 +1,3 @@
+//! Compute backends: kernels over raw buffers that the tensor layer calls.
+
+pub mod cpu;
