@@ -20,6 +20,16 @@ pub fn hex(v: &Value) -> u64 {
     u64::from_str_radix(s.trim_start_matches("0x"), 16).expect("hex bits")
 }
 
+/// A float argument stored as Python's `repr` (read back exactly).
+pub fn float_arg(v: &Value) -> f64 {
+    match v.as_str().expect("repr string") {
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        "nan" => f64::NAN,
+        s => s.parse().expect("float repr"),
+    }
+}
+
 /// FNV-1a over 64-bit words, as the fixture scripts compute it.
 pub fn fnv1a(words: impl IntoIterator<Item = u64>) -> u64 {
     words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
@@ -50,4 +60,23 @@ pub fn check_bits(out: &Value, got: &[u64], what: &str) {
         hex(&out["fnv1a"]),
         "{what}: hash of all bits"
     );
+}
+
+/// Checks integer results against a fixture `out` entry.
+pub fn check_ints(out: &Value, got: &[i64], what: &str) {
+    let parse = |v: &Value| -> i64 { v.as_str().unwrap().parse().unwrap() };
+    if let Some(all) = out.get("bits") {
+        let want: Vec<i64> = all.as_array().unwrap().iter().map(parse).collect();
+        assert_eq!(got, &want[..], "{what}");
+        return;
+    }
+    assert_eq!(
+        got.len() as u64,
+        out["len"].as_u64().unwrap(),
+        "{what}: length"
+    );
+    let head: Vec<i64> = out["head"].as_array().unwrap().iter().map(parse).collect();
+    assert_eq!(&got[..head.len()], &head[..], "{what}: head");
+    let sum: i128 = got.iter().map(|&v| v as i128).sum();
+    assert_eq!(sum.to_string(), out["sum"].as_str().unwrap(), "{what}: sum");
 }

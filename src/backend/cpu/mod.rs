@@ -1,6 +1,7 @@
 //! CPU kernels over slices.
 
 pub mod parallel;
+pub mod range;
 pub mod sum;
 
 #[cfg(test)]
