@@ -1,5 +1,6 @@
 //! CPU kernels over slices.
 
+pub mod matmul;
 pub mod parallel;
 pub mod range;
 pub mod sum;
