@@ -24,12 +24,20 @@ use gemm::Parallelism;
 /// on (1.2 to 1.5 times faster). The cut sits between those sizes.
 pub const PARALLEL_THRESHOLD: usize = 288 * 288 * 288;
 
-/// Float element types `gemm` multiplies: f32 and f64.
-pub trait GemmElem: Copy + Send + Sync + 'static {
+/// Float element types `gemm` multiplies: f32 and f64 (sealed: `gemm`
+/// supports no others).
+pub trait GemmElem: sealed::Sealed + Copy + Send + Sync + 'static {
     /// Additive identity.
     const ZERO: Self;
     /// Multiplicative identity.
     const ONE: Self;
+}
+
+mod sealed {
+    /// Implemented for the types `gemm` supports.
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
 }
 
 impl GemmElem for f32 {
