@@ -1,5 +1,6 @@
 //! CPU kernels over (buffer, layout) pairs and raw slices.
 
+pub mod matmul;
 pub mod parallel;
 pub mod range;
 pub(crate) mod strided;

@@ -1,0 +1,220 @@
+//! Strided matrix views whose every element is checked to lie in the slice.
+
+/// A read-only `rows x cols` matrix inside a slice: element `(i, j)` is
+/// `data[offset + i * row_stride + j * col_stride]`.
+///
+/// Strides may be 0 (a broadcast row or column). Construction panics unless
+/// every element lies inside `data`.
+#[derive(Clone, Copy, Debug)]
+pub struct MatRef<'a, T> {
+    data: &'a [T],
+    layout: Layout,
+}
+
+/// A writable `rows x cols` matrix inside a slice, laid out as [`MatRef`].
+///
+/// Construction also panics if two elements would share a location (a zero
+/// stride, or strides that interleave), since a product writes each element
+/// once and may do so from several threads.
+#[derive(Debug)]
+pub struct MatMut<'a, T> {
+    data: &'a mut [T],
+    layout: Layout,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    offset: usize,
+    rows: usize,
+    cols: usize,
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl Layout {
+    /// Panics unless every element index fits in `len` and in `isize`.
+    fn checked(
+        offset: usize,
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+        len: usize,
+    ) -> Self {
+        let layout = Layout {
+            offset,
+            rows,
+            cols,
+            row_stride,
+            col_stride,
+        };
+        if rows > 0 && cols > 0 {
+            let last = (rows - 1)
+                .checked_mul(row_stride)
+                .and_then(|r| {
+                    (cols - 1)
+                        .checked_mul(col_stride)
+                        .and_then(|c| r.checked_add(c))
+                })
+                .and_then(|rc| rc.checked_add(offset));
+            assert!(
+                last.is_some_and(|l| l < len) && row_stride <= isize::MAX as usize && col_stride <= isize::MAX as usize,
+                "matrix view {rows}x{cols} at offset {offset} with strides ({row_stride}, {col_stride}) \
+                 exceeds a buffer of {len} elements"
+            );
+        }
+        layout
+    }
+
+    fn index(&self, i: usize, j: usize) -> usize {
+        assert!(
+            i < self.rows && j < self.cols,
+            "index ({i}, {j}) out of a {}x{} matrix",
+            self.rows,
+            self.cols
+        );
+        self.offset + i * self.row_stride + j * self.col_stride
+    }
+
+    /// True if no two elements share an index: the matrix is empty, or along
+    /// each dimension longer than 1 the stride is non-zero, and the larger stride steps over a
+    /// whole run of the smaller one.
+    fn is_non_overlapping(&self) -> bool {
+        let (r, c) = ((self.row_stride, self.rows), (self.col_stride, self.cols));
+        if r.1 == 0 || c.1 == 0 {
+            return true;
+        }
+        match (r.1 > 1, c.1 > 1) {
+            (false, false) => true,
+            (true, false) => r.0 > 0,
+            (false, true) => c.0 > 0,
+            (true, true) => {
+                let ((s0, n0), (s1, _)) = if r.0 <= c.0 { (r, c) } else { (c, r) };
+                s0 > 0 && s1 >= s0.saturating_mul(n0)
+            }
+        }
+    }
+}
+
+impl<'a, T: Copy> MatRef<'a, T> {
+    /// A view of `rows x cols` elements of `data` starting at `offset`.
+    ///
+    /// Panics if an element falls outside `data`.
+    pub fn new(
+        data: &'a [T],
+        offset: usize,
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+    ) -> Self {
+        let layout = Layout::checked(offset, rows, cols, row_stride, col_stride, data.len());
+        MatRef { data, layout }
+    }
+
+    /// A contiguous row-major `rows x cols` matrix at the start of `data`.
+    pub fn row_major(data: &'a [T], rows: usize, cols: usize) -> Self {
+        Self::new(data, 0, rows, cols, cols, 1)
+    }
+
+    /// The transposed view (no copy).
+    pub fn t(&self) -> Self {
+        let l = self.layout;
+        let layout = Layout {
+            rows: l.cols,
+            cols: l.rows,
+            row_stride: l.col_stride,
+            col_stride: l.row_stride,
+            ..l
+        };
+        MatRef {
+            data: self.data,
+            layout,
+        }
+    }
+
+    /// `(rows, cols)`.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.layout.rows, self.layout.cols)
+    }
+
+    /// Element `(i, j)`; panics outside the shape.
+    pub fn get(&self, i: usize, j: usize) -> T {
+        self.data[self.layout.index(i, j)]
+    }
+
+    pub(super) fn strides(&self) -> (isize, isize) {
+        (
+            self.layout.row_stride as isize,
+            self.layout.col_stride as isize,
+        )
+    }
+
+    /// Pointer to element (0, 0); only meaningful for a non-empty shape.
+    pub(super) fn as_ptr(&self) -> *const T {
+        self.data[self.layout.offset..].as_ptr()
+    }
+}
+
+impl<'a, T: Copy> MatMut<'a, T> {
+    /// A writable view of `rows x cols` elements of `data` at `offset`.
+    ///
+    /// Panics if an element falls outside `data` or two elements overlap.
+    pub fn new(
+        data: &'a mut [T],
+        offset: usize,
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+    ) -> Self {
+        let layout = Layout::checked(offset, rows, cols, row_stride, col_stride, data.len());
+        assert!(
+            layout.is_non_overlapping(),
+            "output matrix {rows}x{cols} with strides ({row_stride}, {col_stride}) has overlapping elements"
+        );
+        MatMut { data, layout }
+    }
+
+    /// A contiguous row-major `rows x cols` matrix at the start of `data`.
+    pub fn row_major(data: &'a mut [T], rows: usize, cols: usize) -> Self {
+        Self::new(data, 0, rows, cols, cols, 1)
+    }
+
+    /// `(rows, cols)`.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.layout.rows, self.layout.cols)
+    }
+
+    /// Element `(i, j)`; panics outside the shape.
+    pub fn get(&self, i: usize, j: usize) -> T {
+        self.data[self.layout.index(i, j)]
+    }
+
+    /// Sets element `(i, j)`; panics outside the shape.
+    pub fn set(&mut self, i: usize, j: usize, v: T) {
+        let at = self.layout.index(i, j);
+        self.data[at] = v;
+    }
+
+    /// Sets every element to `v`.
+    pub fn fill(&mut self, v: T) {
+        for i in 0..self.layout.rows {
+            for j in 0..self.layout.cols {
+                self.set(i, j, v);
+            }
+        }
+    }
+
+    pub(super) fn strides(&self) -> (isize, isize) {
+        (
+            self.layout.row_stride as isize,
+            self.layout.col_stride as isize,
+        )
+    }
+
+    /// Pointer to element (0, 0); only meaningful for a non-empty shape.
+    pub(super) fn as_mut_ptr(&mut self) -> *mut T {
+        self.data[self.layout.offset..].as_mut_ptr()
+    }
+}
