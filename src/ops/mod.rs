@@ -15,6 +15,7 @@ mod promote;
 mod random;
 mod reduce;
 mod shape;
+pub(crate) mod slice;
 mod unary;
 
 pub use binary::Operand;
