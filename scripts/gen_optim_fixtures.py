@@ -20,8 +20,10 @@ optim.json
   * "errors": ValueError messages, by case name (the Rust test builds the same case).
 
 lr_scheduler.json
-  * "sequences": get_last_lr() after construction and after each of STEPS `opt.step();
-    sched.step()` rounds (plus the cycled momentum / beta1 for OneCycleLR), per group.
+  * "sequences": get_last_lr() after construction and after each of SCHED_STEPS `opt.step();
+    sched.step()` rounds, and each group's momentum (or beta1), per group. Floats are stored
+    as Python repr strings so that they parse back exactly.
+  * "plateaus": the same for ReduceLROnPlateau stepped with "metrics".
   * "state_keys": the keys of each scheduler's state_dict().
   * "errors": ValueError messages.
 """
@@ -362,16 +364,21 @@ def momentum_of(group):
     return group.get("momentum")
 
 
+def r(v):
+    """A float as Python's repr string (parsed exactly by Rust's str::parse); None stays null."""
+    return None if v is None else repr(float(v))
+
+
 def run_scheduler(kind, lrs, make):
     opt = sched_opt(kind, lrs)
     s = make(opt)
-    seq = [list(s.get_last_lr())]
-    mom = [[momentum_of(g) for g in opt.param_groups]]
+    seq = [[r(v) for v in s.get_last_lr()]]
+    mom = [[r(momentum_of(g)) for g in opt.param_groups]]
     for _ in range(SCHED_STEPS):
         opt.step()
         s.step()
-        seq.append(list(s.get_last_lr()))
-        mom.append([momentum_of(g) for g in opt.param_groups])
+        seq.append([r(v) for v in s.get_last_lr()])
+        mom.append([r(momentum_of(g)) for g in opt.param_groups])
     return {"optimizer": kind, "lrs": lrs, "last_lr": seq, "momentum": mom,
             "state_keys": list(s.state_dict().keys()), "last_epoch": s.last_epoch}
 
@@ -379,13 +386,13 @@ def run_scheduler(kind, lrs, make):
 def run_plateau(lrs, kwargs):
     opt = sched_opt("SGD", lrs)
     s = L.ReduceLROnPlateau(opt, **kwargs)
-    seq = [list(s.get_last_lr())]
+    seq = [[r(v) for v in s.get_last_lr()]]
     for m in METRICS:
         opt.step()
         s.step(m)
-        seq.append(list(s.get_last_lr()))
+        seq.append([r(v) for v in s.get_last_lr()])
     return {"lrs": lrs, "kwargs": kwargs, "last_lr": seq, "state_keys": list(s.state_dict().keys()),
-            "best": s.best, "num_bad_epochs": s.num_bad_epochs, "cooldown_counter": s.cooldown_counter}
+            "best": r(s.best), "num_bad_epochs": s.num_bad_epochs, "cooldown_counter": s.cooldown_counter}
 
 
 def scheduler_errors():
@@ -418,6 +425,19 @@ def scheduler_errors():
     return out
 
 
+def resume_case():
+    """ExponentialLR rebuilt with last_epoch=1 after one step and a manual lr change."""
+    opt = sched_opt("SGD", [0.1])
+    first = L.ExponentialLR(opt, 0.5)
+    first.step()
+    opt.param_groups[0]["lr"] = 0.3
+    s = L.ExponentialLR(opt, 0.5, last_epoch=1)
+    out = {"base_lrs": [r(v) for v in s.base_lrs], "last_epoch": s.last_epoch, "last_lr": [r(v) for v in s.get_last_lr()]}
+    s.step()
+    out["next_lr"] = [r(v) for v in s.get_last_lr()]
+    return out
+
+
 def main():
     optim = {
         "steps": STEPS,
@@ -430,9 +450,10 @@ def main():
     }
     sched = {
         "steps": SCHED_STEPS,
-        "metrics": METRICS,
+        "metrics": [r(m) for m in METRICS],
         "sequences": {name: run_scheduler(kind, lrs, make) for name, kind, lrs, make in SCHEDULERS},
         "plateaus": {name: run_plateau(lrs, kw) for name, lrs, kw in PLATEAUS},
+        "resume": resume_case(),
         "errors": scheduler_errors(),
     }
     for name, obj in (("optim.json", optim), ("lr_scheduler.json", sched)):
