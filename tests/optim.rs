@@ -406,7 +406,7 @@ fn clip_grad_norm_matches_torch() {
     }
     let p = Tensor::zeros(&[2]).requires_grad_(true);
     p.set_grad(Some(Tensor::from_slice(&[f32::INFINITY, 1.0])));
-    let err = optim::try_clip_grad_norm_(&[p.clone()], 1.0, 2.0, true).unwrap_err();
+    let err = optim::try_clip_grad_norm_(std::slice::from_ref(&p), 1.0, 2.0, true).unwrap_err();
     assert_eq!(err.to_string(), c["nonfinite_error"].as_str().unwrap());
     assert_eq!(p.grad().unwrap().to_vec::<f32>(), vec![f32::INFINITY, 1.0], "left untouched");
     // No gradients: a zero norm.

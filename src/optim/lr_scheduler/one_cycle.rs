@@ -192,7 +192,8 @@ impl OneCycleLR {
                 phase(last, ["max_lr", "min_lr", "base_momentum", "max_momentum"]),
             ]
         };
-        if !(0.0..=1.0).contains(&o.pct_start) {
+        #[allow(clippy::manual_range_contains)] // NaN passes, as in PyTorch
+        if o.pct_start < 0.0 || o.pct_start > 1.0 {
             return Err(Error::Value(format!(
                 "Expected float between 0 and 1 pct_start, but got {}",
                 python_repr(o.pct_start)

@@ -274,6 +274,7 @@ impl LinearLR {
                 "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.".into(),
             ));
         }
+        #[allow(clippy::manual_range_contains)] // NaN passes, as in PyTorch
         if end_factor > 1.0 || end_factor < 0.0 {
             return Err(Error::Value("Ending multiplicative factor expected to be between 0 and 1.".into()));
         }
