@@ -18,6 +18,7 @@ mod dtype;
 mod error;
 pub mod format;
 mod ops;
+pub mod optim;
 pub mod random;
 mod scalar;
 mod tensor;
