@@ -6,6 +6,7 @@ mod binary_kernel;
 mod copy;
 mod factory;
 mod inplace;
+mod linalg;
 mod masked;
 mod operators;
 mod promote;

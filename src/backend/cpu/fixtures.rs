@@ -32,9 +32,7 @@ pub fn float_arg(v: &Value) -> f64 {
 
 /// FNV-1a over 64-bit words, as the fixture scripts compute it.
 pub fn fnv1a(words: impl IntoIterator<Item = u64>) -> u64 {
-    words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
-        (h ^ w).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| (h ^ w).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Checks float results given as bit patterns against a fixture `out` entry.
@@ -47,19 +45,11 @@ pub fn check_bits(out: &Value, got: &[u64], what: &str) {
         }
         return;
     }
-    assert_eq!(
-        got.len() as u64,
-        out["len"].as_u64().unwrap(),
-        "{what}: length"
-    );
+    assert_eq!(got.len() as u64, out["len"].as_u64().unwrap(), "{what}: length");
     for (i, w) in out["head"].as_array().unwrap().iter().enumerate() {
         assert_eq!(got[i], hex(w), "{what}: element {i}");
     }
-    assert_eq!(
-        fnv1a(got.iter().copied()),
-        hex(&out["fnv1a"]),
-        "{what}: hash of all bits"
-    );
+    assert_eq!(fnv1a(got.iter().copied()), hex(&out["fnv1a"]), "{what}: hash of all bits");
 }
 
 /// Checks integer results against a fixture `out` entry.
@@ -70,11 +60,7 @@ pub fn check_ints(out: &Value, got: &[i64], what: &str) {
         assert_eq!(got, &want[..], "{what}");
         return;
     }
-    assert_eq!(
-        got.len() as u64,
-        out["len"].as_u64().unwrap(),
-        "{what}: length"
-    );
+    assert_eq!(got.len() as u64, out["len"].as_u64().unwrap(), "{what}: length");
     let head: Vec<i64> = out["head"].as_array().unwrap().iter().map(parse).collect();
     assert_eq!(&got[..head.len()], &head[..], "{what}: head");
     let sum: i128 = got.iter().map(|&v| v as i128).sum();

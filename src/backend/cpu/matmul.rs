@@ -77,11 +77,8 @@ pub fn gemm_strided<T: GemmElem>(
         return;
     }
     let work = m.saturating_mul(n).saturating_mul(k);
-    let parallelism = if threads > 1 && work >= PARALLEL_THRESHOLD {
-        Parallelism::Rayon(threads)
-    } else {
-        Parallelism::None
-    };
+    let parallelism =
+        if threads > 1 && work >= PARALLEL_THRESHOLD { Parallelism::Rayon(threads) } else { Parallelism::None };
     let (dst_rs, dst_cs) = dst.strides();
     let (lhs_rs, lhs_cs) = lhs.strides();
     let (rhs_rs, rhs_cs) = rhs.strides();
@@ -119,12 +116,7 @@ pub fn gemm_strided<T: GemmElem>(
 
 /// Integer `dst = lhs @ rhs` (or `+=` with `accumulate`), wrapping on
 /// overflow as torch's integer matmul does. Panics if the shapes disagree.
-pub fn matmul_i64(
-    dst: &mut MatMut<'_, i64>,
-    lhs: &MatRef<'_, i64>,
-    rhs: &MatRef<'_, i64>,
-    accumulate: bool,
-) {
+pub fn matmul_i64(dst: &mut MatMut<'_, i64>, lhs: &MatRef<'_, i64>, rhs: &MatRef<'_, i64>, accumulate: bool) {
     let (m, k, n) = check_shapes(dst.shape(), lhs.shape(), rhs.shape());
     for i in 0..m {
         for j in 0..n {
@@ -138,11 +130,7 @@ pub fn matmul_i64(
 }
 
 /// `(m, k, n)` from the three shapes, or a panic naming them.
-fn check_shapes(
-    dst: (usize, usize),
-    lhs: (usize, usize),
-    rhs: (usize, usize),
-) -> (usize, usize, usize) {
+fn check_shapes(dst: (usize, usize), lhs: (usize, usize), rhs: (usize, usize)) -> (usize, usize, usize) {
     assert!(
         lhs.1 == rhs.0 && dst == (lhs.0, rhs.1),
         "matmul: shapes {}x{} @ {}x{} cannot be written to {}x{}",

@@ -20,11 +20,7 @@ pub fn omp_chunk_len(n: usize, grain: usize, num_threads: usize) -> usize {
     if n <= grain || n <= 1 || num_threads <= 1 {
         return n.max(1);
     }
-    let nt = if grain > 0 {
-        num_threads.min(n.div_ceil(grain))
-    } else {
-        num_threads
-    };
+    let nt = if grain > 0 { num_threads.min(n.div_ceil(grain)) } else { num_threads };
     n.div_ceil(nt)
 }
 

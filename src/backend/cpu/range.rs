@@ -55,9 +55,7 @@ pub fn linspace_f32(start: f64, end: f64, steps: i64) -> Result<Vec<f32>, String
     }
     let (s, e) = (to_f32_checked(start)?, to_f32_checked(end)?);
     let step = (e - s) / (n - 1) as f32;
-    fill(n, |i| {
-        halfway_value(i, n, s, e, step, |a: f32, b, c| a.mul_add(b as f32, c))
-    })
+    fill(n, |i| halfway_value(i, n, s, e, step, |a: f32, b, c| a.mul_add(b as f32, c)))
 }
 
 /// `torch.linspace(start, end, steps, dtype=torch.float64)`: as
@@ -68,11 +66,7 @@ pub fn linspace_f64(start: f64, end: f64, steps: i64) -> Result<Vec<f64>, String
         return Ok(Vec::new());
     }
     let step = (end - start) / (n - 1) as f64;
-    fill(n, |i| {
-        halfway_value(i, n, start, end, step, |a: f64, b, c| {
-            a.mul_add(b as f64, c)
-        })
-    })
+    fill(n, |i| halfway_value(i, n, start, end, step, |a: f64, b, c| a.mul_add(b as f64, c)))
 }
 
 /// `torch.linspace(start, end, steps, dtype=torch.int64)`.
@@ -88,9 +82,7 @@ pub fn linspace_i64(start: f64, end: f64, steps: i64) -> Result<Vec<i64>, String
     let (s, e) = (to_i64_checked(start)?, to_i64_checked(end)?);
     let (sd, ed) = (s as f64, e as f64);
     let step = (ed - sd) / (n - 1) as f64;
-    fill(n, |i| {
-        halfway_value(i, n, sd, ed, step, |a: f64, b, c| a.mul_add(b as f64, c)) as i64
-    })
+    fill(n, |i| halfway_value(i, n, sd, ed, step, |a: f64, b, c| a.mul_add(b as f64, c)) as i64)
 }
 
 /// Number of elements of `torch.linspace(.., steps)`, or torch's error for
@@ -102,14 +94,7 @@ pub fn linspace_len(steps: i64) -> Result<usize, String> {
 /// Element `i` of an `n`-step linspace: from `start` up to the halfway
 /// index, from `end` back after it. `fma(a, k, c)` is `a * k + c` with one
 /// rounding (ATen's kernel is contracted to FMA).
-fn halfway_value<T>(
-    i: usize,
-    n: usize,
-    start: T,
-    end: T,
-    step: T,
-    fma: impl Fn(T, usize, T) -> T,
-) -> T
+fn halfway_value<T>(i: usize, n: usize, start: T, end: T, step: T, fma: impl Fn(T, usize, T) -> T) -> T
 where
     T: Copy + std::ops::Neg<Output = T>,
 {
@@ -169,11 +154,7 @@ pub fn arange_len(start: f64, end: f64, step: f64) -> Result<usize, String> {
         return Err("step must be nonzero".into());
     }
     if !start.is_finite() || !end.is_finite() {
-        return Err(format!(
-            "unsupported range: {} -> {}",
-            format_g(start),
-            format_g(end)
-        ));
+        return Err(format!("unsupported range: {} -> {}", format_g(start), format_g(end)));
     }
     if !((step > 0.0 && end >= start) || (step < 0.0 && end <= start)) {
         return Err(SIGN_MISMATCH.into());
@@ -192,12 +173,7 @@ fn checked_len(size: f64) -> Result<usize, String> {
 }
 
 /// The values of ATen's `arange_kernel` for a contiguous output.
-fn arange_fill<T: RangeFloat>(
-    start: f64,
-    step: f64,
-    n: usize,
-    num_threads: usize,
-) -> Result<Vec<T>, String> {
+fn arange_fill<T: RangeFloat>(start: f64, step: f64, n: usize, num_threads: usize) -> Result<Vec<T>, String> {
     let mut out = alloc::<T>(n)?;
     let lanes = T::LANES;
     let at = |i: usize| step.mul_add(i as f64, start);
@@ -230,14 +206,11 @@ fn fill<T>(n: usize, f: impl FnMut(usize) -> T) -> Result<Vec<T>, String> {
 fn alloc<T>(n: usize) -> Result<Vec<T>, String> {
     let bytes = (n as u128) * std::mem::size_of::<T>() as u128;
     if bytes > i64::MAX as u128 {
-        return Err(format!(
-            "Storage size calculation overflowed with sizes=[{n}]"
-        ));
+        return Err(format!("Storage size calculation overflowed with sizes=[{n}]"));
     }
     let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| {
-        format!("DefaultCPUAllocator: can't allocate memory: you tried to allocate {bytes} bytes.")
-    })?;
+    v.try_reserve_exact(n)
+        .map_err(|_| format!("DefaultCPUAllocator: can't allocate memory: you tried to allocate {bytes} bytes."))?;
     Ok(v)
 }
 

@@ -85,13 +85,7 @@ pub fn sum_contiguous<T: SumFloat>(x: &[T], num_threads: usize) -> T {
 /// independent, so the result does not depend on `num_threads`, which only
 /// decides whether rows run in parallel. Panics unless
 /// `x.len() == rows * cols` and `out.len() == rows`.
-pub fn sum_inner<T: SumFloat>(
-    x: &[T],
-    rows: usize,
-    cols: usize,
-    out: &mut [T],
-    num_threads: usize,
-) {
+pub fn sum_inner<T: SumFloat>(x: &[T], rows: usize, cols: usize, out: &mut [T], num_threads: usize) {
     check_block(x.len(), rows, cols, out.len(), rows, "sum_inner");
     if rows == 1 {
         out[0] = sum_contiguous(x, num_threads);
@@ -104,10 +98,7 @@ pub fn sum_inner<T: SumFloat>(
     let one_row = |(row, o): (&[T], &mut T)| *o = T::ZERO.add(inner_sum(row));
     if x.len() >= PARALLEL_MIN && num_threads > 1 {
         let min_rows = GRAIN_SIZE.div_ceil(cols);
-        x.par_chunks(cols)
-            .zip(out.par_iter_mut())
-            .with_min_len(min_rows)
-            .for_each(one_row);
+        x.par_chunks(cols).zip(out.par_iter_mut()).with_min_len(min_rows).for_each(one_row);
     } else {
         x.chunks(cols).zip(out.iter_mut()).for_each(one_row);
     }
@@ -123,13 +114,7 @@ pub fn sum_inner<T: SumFloat>(
 /// reproduced (the parts run in parallel from [`PARALLEL_MIN`] elements on).
 /// Panics unless
 /// `x.len() == rows * cols` and `out.len() == cols`.
-pub fn sum_outer<T: SumFloat>(
-    x: &[T],
-    rows: usize,
-    cols: usize,
-    out: &mut [T],
-    num_threads: usize,
-) {
+pub fn sum_outer<T: SumFloat>(x: &[T], rows: usize, cols: usize, out: &mut [T], num_threads: usize) {
     check_block(x.len(), rows, cols, out.len(), cols, "sum_outer");
     if cols == 1 {
         // A (rows, 1) tensor coalesces into a 1-D reduction.
@@ -181,10 +166,8 @@ fn check_block(len: usize, rows: usize, cols: usize, out_len: usize, want_out: u
 /// `multiple` columns (128 bytes); empty parts are dropped.
 fn column_split(cols: usize, num_threads: usize, multiple: usize) -> Vec<usize> {
     let chunk = omp_chunk_len(cols, 1, num_threads);
-    let mut ends: Vec<usize> = (1..cols.div_ceil(chunk))
-        .map(|t| t * chunk - (t * chunk) % multiple)
-        .filter(|&e| e > 0)
-        .collect();
+    let mut ends: Vec<usize> =
+        (1..cols.div_ceil(chunk)).map(|t| t * chunk - (t * chunk) % multiple).filter(|&e| e > 0).collect();
     ends.dedup();
     ends.push(cols);
     ends
@@ -223,8 +206,7 @@ fn outer_columns<T: SumFloat>(x: &[T], cols: usize, j0: usize, out: &mut [T]) {
     let mut j = 0;
     if width >= lanes {
         while j + 4 * lanes <= width {
-            let sums: [T::Lanes; 4] =
-                multi_row_sum(rows, |i, k| T::load_lanes(&x[at(i, j + k * lanes)..]));
+            let sums: [T::Lanes; 4] = multi_row_sum(rows, |i, k| T::load_lanes(&x[at(i, j + k * lanes)..]));
             for (k, s) in sums.iter().enumerate() {
                 store_lanes(&mut out[j + k * lanes..], s.as_ref());
             }

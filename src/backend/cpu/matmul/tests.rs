@@ -26,13 +26,7 @@ fn naive(lhs: &MatRef<'_, f64>, rhs: &MatRef<'_, f64>) -> Vec<f64> {
 
 /// A buffer holding an `rows x cols` matrix, row-major or transposed, after
 /// `pad` leading elements.
-fn stored(
-    rows: usize,
-    cols: usize,
-    transposed: bool,
-    pad: usize,
-    seed: u64,
-) -> (Vec<f64>, usize, usize) {
+fn stored(rows: usize, cols: usize, transposed: bool, pad: usize, seed: u64) -> (Vec<f64>, usize, usize) {
     let buf = values(pad + rows * cols + 3, seed);
     if transposed {
         (buf, 1, rows)
@@ -64,35 +58,16 @@ fn check_case((m, k, n): (usize, usize, usize), layout: u8, accumulate: bool, th
     let lbuf32: Vec<f32> = lbuf.iter().map(|&v| v as f32).collect();
     let rbuf32: Vec<f32> = rbuf.iter().map(|&v| v as f32).collect();
     let mut dbuf32: Vec<f32> = dbuf.iter().map(|&v| v as f32).collect();
-    gemm_strided(
-        &mut MatMut::new(&mut dbuf, 1, m, n, drs, dcs),
-        &lhs,
-        &rhs,
-        accumulate,
-        threads,
-    );
-    let (l32, r32) = (
-        MatRef::new(&lbuf32, 2, m, k, lrs, lcs),
-        MatRef::new(&rbuf32, 5, k, n, rrs, rcs),
-    );
-    gemm_strided(
-        &mut MatMut::new(&mut dbuf32, 1, m, n, drs, dcs),
-        &l32,
-        &r32,
-        accumulate,
-        threads,
-    );
-    let what =
-        format!("m={m} k={k} n={n} lt={lt} rt={rt} dt={dt} acc={accumulate} threads={threads}");
+    gemm_strided(&mut MatMut::new(&mut dbuf, 1, m, n, drs, dcs), &lhs, &rhs, accumulate, threads);
+    let (l32, r32) = (MatRef::new(&lbuf32, 2, m, k, lrs, lcs), MatRef::new(&rbuf32, 5, k, n, rrs, rcs));
+    gemm_strided(&mut MatMut::new(&mut dbuf32, 1, m, n, drs, dcs), &l32, &r32, accumulate, threads);
+    let what = format!("m={m} k={k} n={n} lt={lt} rt={rt} dt={dt} acc={accumulate} threads={threads}");
     for i in 0..m {
         for j in 0..n {
             let w = want[i * n + j];
             assert_eq!(dbuf[1 + i * drs + j * dcs], w, "{what} f64 ({i},{j})");
             let g32 = dbuf32[1 + i * drs + j * dcs] as f64;
-            assert!(
-                (g32 - w).abs() <= 1e-5 * (k as f64 + 1.0),
-                "{what} f32 ({i},{j}): {g32} vs {w}"
-            );
+            assert!((g32 - w).abs() <= 1e-5 * (k as f64 + 1.0), "{what} f32 ({i},{j}): {g32} vs {w}");
         }
     }
 }
@@ -127,13 +102,7 @@ fn broadcast_input_with_zero_stride() {
     let rhs = [1.0f32, 0.0, 0.0, 1.0, 1.0, 1.0];
     let mut out = [0.0f32; 8];
     let lhs = MatRef::new(&row, 0, 4, 3, 0, 1);
-    gemm_strided(
-        &mut MatMut::row_major(&mut out, 4, 2),
-        &lhs,
-        &MatRef::row_major(&rhs, 3, 2),
-        false,
-        1,
-    );
+    gemm_strided(&mut MatMut::row_major(&mut out, 4, 2), &lhs, &MatRef::row_major(&rhs, 3, 2), false, 1);
     assert_eq!(out, [4.0, 5.0, 4.0, 5.0, 4.0, 5.0, 4.0, 5.0]);
 }
 
@@ -151,10 +120,7 @@ fn k_zero_zeroes_or_keeps_dst() {
     assert_eq!(out, [0.0; 4]);
     let mut out = [1.5f64; 4];
     let empty: [f64; 0] = [];
-    let (l, r) = (
-        MatRef::row_major(&empty, 2, 0),
-        MatRef::row_major(&empty, 0, 2),
-    );
+    let (l, r) = (MatRef::row_major(&empty, 2, 0), MatRef::row_major(&empty, 0, 2));
     gemm_strided(&mut MatMut::row_major(&mut out, 2, 2), &l, &r, true, 1);
     assert_eq!(out, [1.5; 4]);
 }
@@ -175,10 +141,7 @@ fn integer_matmul_is_exact_and_wraps() {
     assert_eq!(out2, out.iter().map(|v| v + 1).collect::<Vec<_>>());
     let big = [i64::MAX, 2];
     let mut o = [0i64; 1];
-    let (l, r) = (
-        MatRef::row_major(&big, 1, 2),
-        MatRef::row_major(&[2i64, 1][..], 2, 1),
-    );
+    let (l, r) = (MatRef::row_major(&big, 1, 2), MatRef::row_major(&[2i64, 1][..], 2, 1));
     matmul_i64(&mut MatMut::row_major(&mut o, 1, 1), &l, &r, false);
     assert_eq!(o[0], i64::MAX.wrapping_mul(2).wrapping_add(2));
 }

@@ -33,29 +33,12 @@ struct Layout {
 
 impl Layout {
     /// Panics unless every element index fits in `len` and in `isize`.
-    fn checked(
-        offset: usize,
-        rows: usize,
-        cols: usize,
-        row_stride: usize,
-        col_stride: usize,
-        len: usize,
-    ) -> Self {
-        let layout = Layout {
-            offset,
-            rows,
-            cols,
-            row_stride,
-            col_stride,
-        };
+    fn checked(offset: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usize, len: usize) -> Self {
+        let layout = Layout { offset, rows, cols, row_stride, col_stride };
         if rows > 0 && cols > 0 {
             let last = (rows - 1)
                 .checked_mul(row_stride)
-                .and_then(|r| {
-                    (cols - 1)
-                        .checked_mul(col_stride)
-                        .and_then(|c| r.checked_add(c))
-                })
+                .and_then(|r| (cols - 1).checked_mul(col_stride).and_then(|c| r.checked_add(c)))
                 .and_then(|rc| rc.checked_add(offset));
             assert!(
                 last.is_some_and(|l| l < len) && row_stride <= isize::MAX as usize && col_stride <= isize::MAX as usize,
@@ -67,12 +50,7 @@ impl Layout {
     }
 
     fn index(&self, i: usize, j: usize) -> usize {
-        assert!(
-            i < self.rows && j < self.cols,
-            "index ({i}, {j}) out of a {}x{} matrix",
-            self.rows,
-            self.cols
-        );
+        assert!(i < self.rows && j < self.cols, "index ({i}, {j}) out of a {}x{} matrix", self.rows, self.cols);
         self.offset + i * self.row_stride + j * self.col_stride
     }
 
@@ -100,14 +78,7 @@ impl<'a, T: Copy> MatRef<'a, T> {
     /// A view of `rows x cols` elements of `data` starting at `offset`.
     ///
     /// Panics if an element falls outside `data`.
-    pub fn new(
-        data: &'a [T],
-        offset: usize,
-        rows: usize,
-        cols: usize,
-        row_stride: usize,
-        col_stride: usize,
-    ) -> Self {
+    pub fn new(data: &'a [T], offset: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> Self {
         let layout = Layout::checked(offset, rows, cols, row_stride, col_stride, data.len());
         MatRef { data, layout }
     }
@@ -120,17 +91,8 @@ impl<'a, T: Copy> MatRef<'a, T> {
     /// The transposed view (no copy).
     pub fn t(&self) -> Self {
         let l = self.layout;
-        let layout = Layout {
-            rows: l.cols,
-            cols: l.rows,
-            row_stride: l.col_stride,
-            col_stride: l.row_stride,
-            ..l
-        };
-        MatRef {
-            data: self.data,
-            layout,
-        }
+        let layout = Layout { rows: l.cols, cols: l.rows, row_stride: l.col_stride, col_stride: l.row_stride, ..l };
+        MatRef { data: self.data, layout }
     }
 
     /// `(rows, cols)`.
@@ -144,10 +106,7 @@ impl<'a, T: Copy> MatRef<'a, T> {
     }
 
     pub(super) fn strides(&self) -> (isize, isize) {
-        (
-            self.layout.row_stride as isize,
-            self.layout.col_stride as isize,
-        )
+        (self.layout.row_stride as isize, self.layout.col_stride as isize)
     }
 
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
@@ -207,10 +166,7 @@ impl<'a, T: Copy> MatMut<'a, T> {
     }
 
     pub(super) fn strides(&self) -> (isize, isize) {
-        (
-            self.layout.row_stride as isize,
-            self.layout.col_stride as isize,
-        )
+        (self.layout.row_stride as isize, self.layout.col_stride as isize)
     }
 
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.

@@ -26,21 +26,9 @@ fn linspace_matches_torch() {
         let what = case.to_string();
         let what = &what[..what.len().min(120)];
         match case["dtype"].as_str().unwrap() {
-            "f32" => check_bits(
-                &case["out"],
-                &bits32(&linspace_f32(start, end, steps).unwrap()),
-                what,
-            ),
-            "f64" => check_bits(
-                &case["out"],
-                &bits64(&linspace_f64(start, end, steps).unwrap()),
-                what,
-            ),
-            _ => check_ints(
-                &case["out"],
-                &linspace_i64(start, end, steps).unwrap(),
-                what,
-            ),
+            "f32" => check_bits(&case["out"], &bits32(&linspace_f32(start, end, steps).unwrap()), what),
+            "f64" => check_bits(&case["out"], &bits64(&linspace_f64(start, end, steps).unwrap()), what),
+            _ => check_ints(&case["out"], &linspace_i64(start, end, steps).unwrap(), what),
         }
     }
 }
@@ -62,11 +50,7 @@ fn arange_matches_torch() {
                 let got = arange_f64(float_arg(a), float_arg(b), float_arg(c), threads).unwrap();
                 check_bits(&case["out"], &bits64(&got), what)
             }
-            _ => check_ints(
-                &case["out"],
-                &arange_i64(int_arg(a), int_arg(b), int_arg(c)).unwrap(),
-                what,
-            ),
+            _ => check_ints(&case["out"], &arange_i64(int_arg(a), int_arg(b), int_arg(c)).unwrap(), what),
         }
     }
 }
@@ -76,22 +60,11 @@ fn errors_match_torch() {
     let fx = load("range.json");
     for case in fx["errors"].as_array().unwrap() {
         let args = case["args"].as_array().unwrap();
-        let got = match (
-            case["op"].as_str().unwrap(),
-            case["dtype"].as_str().unwrap(),
-        ) {
-            ("linspace", _) => {
-                linspace_f32(float_arg(&args[0]), float_arg(&args[1]), int_arg(&args[2])).err()
-            }
-            ("arange", "i64") => {
-                arange_i64(int_arg(&args[0]), int_arg(&args[1]), int_arg(&args[2])).err()
-            }
+        let got = match (case["op"].as_str().unwrap(), case["dtype"].as_str().unwrap()) {
+            ("linspace", _) => linspace_f32(float_arg(&args[0]), float_arg(&args[1]), int_arg(&args[2])).err(),
+            ("arange", "i64") => arange_i64(int_arg(&args[0]), int_arg(&args[1]), int_arg(&args[2])).err(),
             (_, dtype) => {
-                let (a, b, c) = (
-                    float_arg(&args[0]),
-                    float_arg(&args[1]),
-                    float_arg(&args[2]),
-                );
+                let (a, b, c) = (float_arg(&args[0]), float_arg(&args[1]), float_arg(&args[2]));
                 if dtype == "f32" {
                     arange_f32(a, b, c, 1).err()
                 } else {
@@ -112,9 +85,7 @@ fn golden_values_match() {
     let golden: Value = serde_json::from_str(&text).unwrap();
     let want = |v: &Value| -> Vec<u64> {
         let list = v.as_array().unwrap();
-        list.iter()
-            .map(crate::backend::cpu::fixtures::hex)
-            .collect()
+        list.iter().map(crate::backend::cpu::fixtures::hex).collect()
     };
     let arange = want(&golden["torch.arange(0,2,0.1) f32 bits"]);
     assert_eq!(bits32(&arange_f32(0.0, 2.0, 0.1, 1).unwrap()), arange);
@@ -125,24 +96,12 @@ fn golden_values_match() {
 #[test]
 fn conversion_and_size_errors() {
     let e = linspace_f32(0.0, 1e39, 3).unwrap_err();
-    assert_eq!(
-        e,
-        "value cannot be converted to type float without overflow"
-    );
+    assert_eq!(e, "value cannot be converted to type float without overflow");
     let e = linspace_i64(f64::INFINITY, 1.0, 3).unwrap_err();
-    assert_eq!(
-        e,
-        "value cannot be converted to type int64_t without overflow"
-    );
+    assert_eq!(e, "value cannot be converted to type int64_t without overflow");
     assert_eq!(linspace_f32(f64::NAN, 1.0, 0).unwrap(), Vec::<f32>::new());
     let e = arange_i64(0, 1 << 62, 1).unwrap_err();
-    assert_eq!(
-        e,
-        "Storage size calculation overflowed with sizes=[4611686018427387904]"
-    );
+    assert_eq!(e, "Storage size calculation overflowed with sizes=[4611686018427387904]");
     assert_eq!(linspace_i64(0.0, 10.0, 5).unwrap(), vec![0, 2, 5, 7, 10]);
-    assert_eq!(
-        arange_i64(i64::MIN, i64::MIN + 3, 1).unwrap(),
-        vec![i64::MIN, i64::MIN + 1, i64::MIN + 2]
-    );
+    assert_eq!(arange_i64(i64::MIN, i64::MIN + 3, 1).unwrap(), vec![i64::MIN, i64::MIN + 1, i64::MIN + 2]);
 }

@@ -59,10 +59,7 @@ fn ceil_log2(x: usize) -> usize {
 /// to the next level until a level's counter bits are not all zero, so the
 /// levels hold partial sums of geometrically growing blocks.
 #[inline(always)]
-pub(super) fn multi_row_sum<A: Accumulator, const N: usize>(
-    size: usize,
-    load: impl Fn(usize, usize) -> A,
-) -> [A; N] {
+pub(super) fn multi_row_sum<A: Accumulator, const N: usize>(size: usize, load: impl Fn(usize, usize) -> A) -> [A; N] {
     let level_power = 4.max(ceil_log2(size) / NUM_LEVELS);
     let level_step = 1usize << level_power;
     let level_mask = level_step - 1;
@@ -124,17 +121,7 @@ mod tests {
 
     #[test]
     fn ceil_log2_matches_aten() {
-        let expect = [
-            (0, 1),
-            (1, 1),
-            (2, 1),
-            (3, 2),
-            (4, 2),
-            (5, 3),
-            (8, 3),
-            (9, 4),
-            (1 << 20, 20),
-        ];
+        let expect = [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (8, 3), (9, 4), (1 << 20, 20)];
         for (x, want) in expect {
             assert_eq!(ceil_log2(x), want, "x = {x}");
         }
@@ -144,11 +131,7 @@ mod tests {
     fn exact_integers_sum_exactly() {
         for size in [0usize, 1, 3, 4, 15, 16, 17, 63, 64, 65, 1000, 5000] {
             let got = row_sum(size, |i| i as f64);
-            assert_eq!(
-                got,
-                (size * size.saturating_sub(1) / 2) as f64,
-                "size {size}"
-            );
+            assert_eq!(got, (size * size.saturating_sub(1) / 2) as f64, "size {size}");
             let rows: [f64; 3] = multi_row_sum(size, |i, k| (i * (k + 1)) as f64);
             for (k, r) in rows.iter().enumerate() {
                 let want = (size * size.saturating_sub(1) / 2 * (k + 1)) as f64;

@@ -34,18 +34,8 @@ fn det_f32(n: usize) -> Vec<f32> {
 #[test]
 fn inputs_match_the_fixture_script() {
     let fx = load("sum.json");
-    let want64: Vec<u64> = fx["input_probe_f64"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(hex)
-        .collect();
-    let want32: Vec<u64> = fx["input_probe_f32"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(hex)
-        .collect();
+    let want64: Vec<u64> = fx["input_probe_f64"].as_array().unwrap().iter().map(hex).collect();
+    let want32: Vec<u64> = fx["input_probe_f32"].as_array().unwrap().iter().map(hex).collect();
     let got64: Vec<u64> = det_values(8).iter().map(|v| v.to_bits()).collect();
     let got32: Vec<u64> = det_f32(8).iter().map(|v| v.to_bits() as u64).collect();
     assert_eq!(got64, want64);
@@ -82,27 +72,16 @@ fn dim_sums_match_torch() {
     let fx = load("sum.json");
     for case in fx["dim"].as_array().unwrap() {
         let shape = case["shape"].as_array().unwrap();
-        let (rows, cols) = (
-            shape[0].as_u64().unwrap() as usize,
-            shape[1].as_u64().unwrap() as usize,
-        );
+        let (rows, cols) = (shape[0].as_u64().unwrap() as usize, shape[1].as_u64().unwrap() as usize);
         let dim = case["dim"].as_u64().unwrap();
         let threads = case["threads"].as_u64().unwrap() as usize;
         let got: Vec<u64> = match case["dtype"].as_str().unwrap() {
-            "f32" => dim_sum(&det_f32(rows * cols), rows, cols, dim, threads)
-                .iter()
-                .map(|v| v.to_bits() as u64)
-                .collect(),
-            _ => dim_sum(&det_values(rows * cols), rows, cols, dim, threads)
-                .iter()
-                .map(|v| v.to_bits())
-                .collect(),
+            "f32" => {
+                dim_sum(&det_f32(rows * cols), rows, cols, dim, threads).iter().map(|v| v.to_bits() as u64).collect()
+            }
+            _ => dim_sum(&det_values(rows * cols), rows, cols, dim, threads).iter().map(|v| v.to_bits()).collect(),
         };
-        check_bits(
-            &case["out"],
-            &got,
-            &format!("{} {shape:?} dim {dim} threads {threads}", case["dtype"]),
-        );
+        check_bits(&case["out"], &got, &format!("{} {shape:?} dim {dim} threads {threads}", case["dtype"]));
     }
 }
 
