@@ -206,14 +206,3 @@ impl Module for Identity {
         "Identity".into()
     }
 }
-
-// Stand-in until `Tensor::matmul` lands in the tensor core.
-trait MatmulStandIn {
-    fn try_matmul(&self, wt: &Tensor) -> Result<Tensor>;
-}
-
-impl MatmulStandIn for Tensor {
-    fn try_matmul(&self, wt: &Tensor) -> Result<Tensor> {
-        (&self.unsqueeze(-1) * wt).try_sum_dim(&[-2], false)
-    }
-}
