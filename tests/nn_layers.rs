@@ -152,7 +152,12 @@ fn init_errors_match_torch() {
     assert_eq!(e(init::try_eye_(&Tensor::empty(&[3]))), error_text("eye"));
     assert_eq!("swish".parse::<Nonlinearity>().unwrap_err().to_string(), error_text("gain"));
     assert_eq!("fan_avg".parse::<FanMode>().unwrap_err().to_string(), error_text("fan_mode"));
-    assert_eq!(panic_text(|| { init::xavier_normal_(&Tensor::empty(&[3]), 1.0); }), error_text("fan"));
+    assert_eq!(
+        panic_text(|| {
+            init::xavier_normal_(&Tensor::empty(&[3]), 1.0);
+        }),
+        error_text("fan")
+    );
 }
 
 // ---- Linear -----------------------------------------------------------------------------------

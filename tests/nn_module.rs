@@ -192,11 +192,7 @@ fn model_by_name(name: &str) -> Box<dyn Module> {
 }
 
 fn entries(v: &Value) -> StateDict {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e[0].as_str().unwrap().to_string(), tensor_from(&e[1])))
-        .collect()
+    v.as_array().unwrap().iter().map(|e| (e[0].as_str().unwrap().to_string(), tensor_from(&e[1]))).collect()
 }
 
 #[test]
@@ -348,7 +344,10 @@ fn missing_forward_panics_with_torchs_message() {
     let err = std::panic::catch_unwind(|| nn::ModuleList::new().forward(&Tensor::ones(&[1]))).unwrap_err();
     assert_eq!(err.downcast_ref::<String>().unwrap(), &msg);
     let err = std::panic::catch_unwind(|| attr_order().forward(&Tensor::ones(&[1]))).unwrap_err();
-    assert_eq!(err.downcast_ref::<String>().unwrap(), "Module [AttrOrder] is missing the required \"forward\" function");
+    assert_eq!(
+        err.downcast_ref::<String>().unwrap(),
+        "Module [AttrOrder] is missing the required \"forward\" function"
+    );
 }
 
 // ---- the derive -------------------------------------------------------------------------------
@@ -357,7 +356,8 @@ fn missing_forward_panics_with_torchs_message() {
 fn seed5_polynomial3_first_step_matches_torch() {
     let _g = serial();
     let e = &fixture()["seed5"];
-    let (model, x) = seeded(0, || (Polynomial3::new(), Tensor::linspace(-std::f64::consts::PI, std::f64::consts::PI, 2000)));
+    let (model, x) =
+        seeded(0, || (Polynomial3::new(), Tensor::linspace(-std::f64::consts::PI, std::f64::consts::PI, 2000)));
     for (name, p) in model.named_parameters() {
         assert_close(&p, &e["init"][&name], 0.0, 0.0, &name);
     }
@@ -432,7 +432,17 @@ fn derive_handles_options_plain_data_and_wrappers() {
     let names: Vec<String> = f.named_parameters().into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
-        ["bias", "head.weight", "head.bias", "body.0.weight", "body.0.bias", "inner.0.weight", "inner.0.bias", "params.0", "params.1"]
+        [
+            "bias",
+            "head.weight",
+            "head.bias",
+            "body.0.weight",
+            "body.0.bias",
+            "inner.0.weight",
+            "inner.0.bias",
+            "params.0",
+            "params.1"
+        ]
     );
     let keys: Vec<String> = f.state_dict().keys().map(String::from).collect();
     assert_eq!(keys[..2], ["bias", "count"]);

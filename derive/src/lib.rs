@@ -268,8 +268,28 @@ fn field(access: Tokens, name: String, f: &syn::Field) -> syn::Result<Field> {
 }
 
 const PLAIN: &[&str] = &[
-    "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
-    "usize", "String", "str", "DType", "Device", "PhantomData", "Reduction",
+    "bool",
+    "char",
+    "f32",
+    "f64",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "String",
+    "str",
+    "DType",
+    "Device",
+    "PhantomData",
+    "Reduction",
 ];
 
 /// The last path segment of a type and its type arguments.

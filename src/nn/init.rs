@@ -372,7 +372,8 @@ pub fn trunc_normal_(tensor: &Tensor, mean: f64, std: f64, a: f64, b: f64) -> &T
 ///
 /// ```
 /// use torchlight::{nn::init, Tensor};
-/// assert!(init::try_trunc_normal_(&Tensor::empty(&[3]), 0.0, -1.0, -2.0, 2.0).is_err());
+/// let err = init::try_trunc_normal_(&Tensor::empty(&[3]), 0.0, 0.0, -2.0, 2.0).unwrap_err();
+/// assert_eq!(err.to_string(), "float division by zero");
 /// ```
 pub fn try_trunc_normal_(tensor: &Tensor, mean: f64, std: f64, a: f64, b: f64) -> Result<&Tensor> {
     if !tensor.dtype().is_floating_point() {

@@ -621,7 +621,12 @@ fn tensor_id(t: &Tensor) -> usize {
     Arc::as_ptr(&t.0) as usize
 }
 
-fn walk_modules<'a>(m: &'a dyn Module, prefix: String, seen: &mut HashSet<usize>, out: &mut Vec<(String, &'a dyn Module)>) {
+fn walk_modules<'a>(
+    m: &'a dyn Module,
+    prefix: String,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<(String, &'a dyn Module)>,
+) {
     if let Some(id) = m.shared_id() {
         if !seen.insert(id) {
             return;

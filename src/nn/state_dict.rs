@@ -245,7 +245,8 @@ fn load_module(m: &dyn Module, sd: &StateDict, keys: &[&str], prefix: &str, st: 
             continue;
         };
         // Checkpoints from PyTorch 0.3 stored scalars as one-element vectors.
-        let input = if param.dim() == 0 && input.dim() == 1 && input.numel() > 0 { input.select(0, 0) } else { input.clone() };
+        let input =
+            if param.dim() == 0 && input.dim() == 1 && input.numel() > 0 { input.select(0, 0) } else { input.clone() };
         if input.shape() != param.shape() {
             st.errors.push(format!(
                 "size mismatch for {key}: copying a param with shape {} from checkpoint, the shape in current model is {}.",

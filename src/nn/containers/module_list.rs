@@ -36,6 +36,8 @@ impl ModuleList {
     /// ```
     /// assert_eq!(torchlight::nn::ModuleList::new().add(torchlight::nn::Identity::new()).len(), 1);
     /// ```
+    // PyTorch users know `add_module`/`append`; `add` reads as the builder it is, not as `+`.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, module: impl Module) -> ModuleList {
         self.push(module);
         self
@@ -153,8 +155,11 @@ pub(crate) fn list_repr(name: &str, reprs: Vec<String>) -> String {
     let lines: Vec<String> = blocks
         .iter()
         .map(|&(start, end, b)| {
-            let line =
-                if start == end { format!("({start}): {b}") } else { format!("({start}-{end}): {} x {b}", end - start + 1) };
+            let line = if start == end {
+                format!("({start}): {b}")
+            } else {
+                format!("({start}-{end}): {} x {b}", end - start + 1)
+            };
             add_indent(&line, 2)
         })
         .collect();

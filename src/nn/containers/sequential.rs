@@ -38,6 +38,8 @@ impl Sequential {
     /// use torchlight::nn;
     /// assert_eq!(nn::Sequential::new().add(nn::Identity::new()).len(), 1);
     /// ```
+    // PyTorch users know `add_module`/`append`; `add` reads as the builder it is, not as `+`.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, module: impl Module) -> Sequential {
         self.push(module);
         self

@@ -109,7 +109,9 @@ impl Unflatten {
             _ => false,
         };
         if inferred > 1 {
-            return Err(Error::Runtime("unflatten got an unexpected error:\nonly one dimension can be inferred".into()));
+            return Err(Error::Runtime(
+                "unflatten got an unexpected error:\nonly one dimension can be inferred".into(),
+            ));
         }
         if !fits {
             return Err(Error::Runtime(format!(

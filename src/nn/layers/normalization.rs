@@ -114,14 +114,15 @@ impl LayerNorm {
         let mean = input.try_mean_dim(&dims, true)?;
         let centered = input - &mean;
         let var = (&centered * &centered).try_mean_dim(&dims, true)?;
-        let mut y = centered * (var + self.eps).rsqrt();
-        if let Some(w) = &self.weight {
-            y = y * w;
-        }
-        if let Some(b) = &self.bias {
-            y = y + b;
-        }
-        Ok(y)
+        let y = centered * (var + self.eps).rsqrt();
+        let y = match &self.weight {
+            Some(w) => y * w,
+            None => y,
+        };
+        Ok(match &self.bias {
+            Some(b) => y + b,
+            None => y,
+        })
     }
 }
 
