@@ -1,8 +1,10 @@
-//! Stage 2 of the seed (`seed2_autograd.py`): autograd computes the gradients of a cubic
-//! fitted to sin(x).
+//! Stage 2 of the seed (`seed2_autograd.py`): autograd computes the gradients.
 //!
 //! Run: `cargo run --release --example polynomial_autograd -- --seed 0`
 
+mod common;
+
+use common::{py, seed_arg};
 use std::f64::consts::PI;
 use std::time::Instant;
 use torchlight::{self as tl, Tensor};
@@ -21,34 +23,17 @@ fn main() {
         let y_pred = &a + &b * &x + &c * x.pow(2) + &d * x.pow(3);
         let loss = (&y_pred - &y).pow(2).sum();
         if t % 100 == 99 {
-            println!("{} {}", t, py_float(loss.item()));
+            println!("{} {}", t, py(loss.item()));
         }
         loss.backward();
         tl::no_grad(|| {
             for p in [&a, &b, &c, &d] {
-                p.sub_(&(p.grad().unwrap() * learning_rate));
+                p.sub_(&(learning_rate * p.grad().unwrap()));
                 p.set_grad(None);
             }
         });
     }
     let el = t0.elapsed().as_secs_f64();
-    println!(
-        "Result: y = {} + {} x + {} x^2 + {} x^3",
-        py_float(a.item()),
-        py_float(b.item()),
-        py_float(c.item()),
-        py_float(d.item())
-    );
+    println!("Result: y = {} + {} x + {} x^2 + {} x^3", py(a.item()), py(b.item()), py(c.item()), py(d.item()));
     eprintln!("loop_seconds {el:.6}");
-}
-
-fn seed_arg() -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == "--seed").and_then(|i| args.get(i + 1)).map_or(0, |s| s.parse().expect("--seed N"))
-}
-
-/// Python's `repr(float)`: the shortest string that round-trips, as Rust's `{:?}` gives,
-/// with Python's exponent style.
-fn py_float(v: f64) -> String {
-    tl::format::python_repr(v)
 }

@@ -28,6 +28,8 @@ pub use autograd::grad_mode::{enable_grad, is_grad_enabled, no_grad, set_grad_en
 pub use autograd::BackwardOptions;
 pub use dtype::{DType, Element, FloatElement, NumElement};
 pub use error::{Error, Result};
+pub use ops::masked_index::{try_where, where_};
+pub use ops::slice::{Ellipsis, IndexArg, NewAxis, TensorIndex};
 pub use ops::Operand;
 pub use random::{manual_seed, Generator};
 pub use scalar::Scalar;

@@ -34,6 +34,12 @@ pub(crate) fn unary_map<T: Element, U: Element>(a: &Tensor, f: impl Fn(T) -> U +
     Tensor::from_buffer(U::into_buffer(out), a.shape())
 }
 
+/// Whether every element of `t` is the same storage element.
+#[inline]
+fn is_splat(t: &Tensor) -> bool {
+    t.numel() >= 1 && t.stride().iter().zip(t.shape()).all(|(&s, &n)| s == 0 || n == 1)
+}
+
 /// `f(x, y)` over `a` and `b` (both dtype `T`) broadcast to `shape`.
 pub(crate) fn binary_map<T: Element, U: Element>(
     a: &Tensor,
@@ -41,11 +47,13 @@ pub(crate) fn binary_map<T: Element, U: Element>(
     shape: &[usize],
     f: impl Fn(T, T) -> U + Sync,
 ) -> Tensor {
-    if b.numel() == 1 && a.shape() == shape {
+    // A broadcast scalar (one element, or a view whose strides are all 0, as gradients of
+    // sums are) is read once instead of walked.
+    if is_splat(b) && a.shape() == shape {
         let y = b.with_slice(|d: &[T], l| d[l.offset]);
         return unary_map(a, |x| f(x, y));
     }
-    if a.numel() == 1 && b.shape() == shape {
+    if is_splat(a) && b.shape() == shape {
         let x = a.with_slice(|d: &[T], l| d[l.offset]);
         return unary_map(b, |y| f(x, y));
     }
@@ -89,7 +97,7 @@ pub(crate) fn binary_inplace<T: Element>(a: &Tensor, b: &Tensor, f: impl Fn(T, T
     let la = &a.0.layout;
     let mut guard_a = a.0.storage.write();
     let da: &mut [T] = T::slice_mut(&mut guard_a);
-    if lb.numel() == 1 {
+    if is_splat(b) {
         let y = db[lb.offset];
         if la.is_contiguous() {
             da[la.offset..la.offset + la.numel()].iter_mut().for_each(|x| *x = f(*x, y));

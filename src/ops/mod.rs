@@ -5,14 +5,18 @@ mod binary;
 mod binary_kernel;
 mod copy;
 mod factory;
+mod index;
 mod inplace;
+mod join;
 mod linalg;
 mod masked;
+pub(crate) mod masked_index;
 mod operators;
 mod promote;
 mod random;
 mod reduce;
 mod shape;
+pub(crate) mod slice;
 mod unary;
 
 pub use binary::Operand;

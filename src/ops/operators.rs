@@ -1,5 +1,9 @@
 //! Rust operators: `+ - * /` and unary `-` for `Tensor`, `&Tensor` and numbers on either
 //! side, and the in-place `+= -= *= /=`.
+//!
+//! Numbers on either side are `f64` or `i64` only: with one float and one integer type, a
+//! literal such as `2.0 * &t` has exactly one impl to pick, so its type is known at once.
+//! Other number types go through the methods (`t.mul(x_f32)`).
 
 use crate::Tensor;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -34,7 +38,7 @@ macro_rules! binary_operator {
                 (&self).$op(&rhs)
             }
         }
-        binary_operator!(@scalars $trait, $method, $op, $rev, f32, f64, i32, i64);
+        binary_operator!(@scalars $trait, $method, $op, $rev, f64, i64);
     };
     (@scalars $trait:ident, $method:ident, $op:ident, $rev:expr, $($s:ty),*) => {$(
         impl $trait<$s> for &Tensor {
@@ -102,7 +106,7 @@ macro_rules! assign_operator {
                 Tensor::$op(self, &rhs);
             }
         }
-        assign_operator!(@scalars $trait, $method, $op, f32, f64, i32, i64);
+        assign_operator!(@scalars $trait, $method, $op, f64, i64);
     };
     (@scalars $trait:ident, $method:ident, $op:ident, $($s:ty),*) => {$(
         impl $trait<$s> for Tensor {

@@ -6,7 +6,7 @@ use crate::error::unwrap;
 use crate::tensor::layout::{contiguous_strides, wrap_dim, Layout, Shape};
 use crate::{Error, Result, Tensor};
 
-/// Resolves a shape with at most one `-1` against `numel`.
+/// Resolves a shape with at most one `-1` against `numel` (PyTorch's `infer_size`).
 pub(crate) fn infer_shape(shape: &[i64], numel: usize) -> Result<Shape> {
     let mut infer = None;
     let mut known: usize = 1;
@@ -17,20 +17,30 @@ pub(crate) fn infer_shape(shape: &[i64], numel: usize) -> Result<Shape> {
             }
             infer = Some(i);
         } else if s < 0 {
-            return Err(Error::Runtime(format!("invalid shape dimension {s}")));
+            return Err(Error::Runtime(format!(
+                "invalid shape dimension {s} at index {i} of shape {}",
+                shape_str_i(shape)
+            )));
         } else {
-            known *= s as usize;
+            known = known.saturating_mul(s as usize);
         }
     }
     let mut out: Shape = shape.iter().map(|&s| s.max(0) as usize).collect();
-    match infer {
-        Some(i) if known != 0 && numel % known == 0 => out[i] = numel / known,
-        None if known == numel => {}
-        _ => {
-            return Err(Error::Runtime(format!("shape '{}' is invalid for input of size {numel}", shape_str_i(shape))))
+    if numel == known || (infer.is_some() && known > 0 && numel % known == 0) {
+        if let Some(i) = infer {
+            // With no elements, a -1 could stand for any size.
+            if known == 0 {
+                return Err(Error::Runtime(format!(
+                    "cannot reshape tensor of 0 elements into shape {} because the unspecified dimension size -1 \
+                     can be any value and is ambiguous",
+                    shape_str_i(shape)
+                )));
+            }
+            out[i] = numel / known;
         }
+        return Ok(out);
     }
-    Ok(out)
+    Err(Error::Runtime(format!("shape '{}' is invalid for input of size {numel}", shape_str_i(shape))))
 }
 
 fn shape_str_i(shape: &[i64]) -> String {
@@ -76,7 +86,7 @@ fn view_strides(layout: &Layout, new_shape: &[usize]) -> Option<Shape> {
 }
 
 /// Makes a view of `x` with `layout` and records `backward` for it.
-fn make_view(
+pub(crate) fn make_view(
     x: &Tensor,
     layout: Layout,
     name: &'static str,
@@ -87,6 +97,23 @@ fn make_view(
         record_unary(name, &[x], &out, vec![], move |ctx| Ok(vec![Some(backward(ctx.grad()))]));
     }
     out
+}
+
+/// The gradient of a view that picks part of its input: zeros of the input's shape with `g`
+/// written where `view` looks. It is recorded as an op of its own (its gradient is `view` of
+/// the incoming gradient), so that double backward works.
+pub(crate) fn embed_in_zeros(
+    g: &Tensor,
+    in_shape: &[usize],
+    name: &'static str,
+    view: impl Fn(&Tensor) -> Tensor + Send + Sync + 'static,
+) -> Tensor {
+    let z = Tensor::zeros_dtype(in_shape, g.dtype());
+    crate::no_grad(|| view(&z).copy_kernel(&g.detach()));
+    if needs_grad(&[g]) {
+        record_unary(name, &[g], &z, vec![], move |ctx| Ok(vec![Some(view(ctx.grad()))]));
+    }
+    z
 }
 
 impl Tensor {
@@ -376,34 +403,52 @@ impl Tensor {
                 l.dim()
             )));
         }
+        // PyTorch's `inferExpandGeometry`, walking from the last dim: a new leading dim of size
+        // 1 gets the stride that keeps the layout contiguous, an expanded dim gets stride 0.
         let lead = n - l.dim();
-        let mut out = Layout { shape: Shape::new(), strides: Shape::new(), offset: l.offset };
-        for (i, &s) in shape.iter().enumerate() {
-            if i < lead {
-                if s < 0 {
+        let mut sizes: Vec<i64> = vec![0; n];
+        let mut strides: Shape = Shape::from_elem(0, n);
+        for i in (0..n).rev() {
+            let existing = i >= lead;
+            let (mut size, mut stride) = if existing {
+                (l.shape[i - lead] as i64, l.strides[i - lead])
+            } else if i + 1 < n && l.dim() > 0 {
+                (1, sizes[i + 1].max(0) as usize * strides[i + 1])
+            } else {
+                (1, 0)
+            };
+            let mut target = shape[i];
+            if target == -1 {
+                if !existing {
                     return Err(Error::Runtime(format!(
                         "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
                     )));
                 }
-                out.shape.push(s as usize);
-                out.strides.push(0);
-                continue;
+                target = size;
             }
-            let (size, stride) = (l.shape[i - lead], l.strides[i - lead]);
-            if s == -1 || s as usize == size {
-                out.shape.push(size);
-                out.strides.push(stride);
-            } else if size == 1 {
-                out.shape.push(s as usize);
-                out.strides.push(0);
-            } else {
-                return Err(Error::Runtime(format!(
-                    "The expanded size of the tensor ({s}) must match the existing size ({size}) at non-singleton \
-                     dimension {i}.  Target sizes: {shape:?}.  Tensor sizes: {:?}",
-                    self.shape()
-                )));
+            if size != target {
+                if size != 1 {
+                    return Err(Error::Runtime(format!(
+                        "The expanded size of the tensor ({target}) must match the existing size ({size}) at \
+                         non-singleton dimension {i}.  Target sizes: {shape:?}.  Tensor sizes: {:?}",
+                        self.shape()
+                    )));
+                }
+                size = target;
+                stride = 0;
             }
+            sizes[i] = size;
+            strides[i] = stride;
         }
+        if l.dim() == 0 {
+            // A 0-dim tensor expands with all strides 0 (PyTorch's early return).
+            strides.iter_mut().for_each(|s| *s = 0);
+        }
+        if sizes.iter().any(|&s| s < 0) {
+            // PyTorch accepts the size and fails when counting the elements.
+            return Err(Error::Runtime("numel: integer multiplication overflow".into()));
+        }
+        let out = Layout { shape: sizes.iter().map(|&s| s as usize).collect(), strides, offset: l.offset };
         let in_shape: Shape = self.shape().into();
         Ok(make_view(self, out, "ExpandBackward0", move |g| g.sum_to_size(&in_shape)))
     }
@@ -472,17 +517,16 @@ impl Tensor {
                 -size
             )));
         }
-        if st + length as i64 > size {
+        if length > (size - st) as usize {
             return Err(Error::Runtime(format!("start ({st}) + length ({length}) exceeds dimension size ({size}).")));
         }
         let mut l = self.layout().clone();
         l.offset += st as usize * l.strides[d];
         l.shape[d] = length;
         let in_shape: Shape = self.shape().into();
-        Ok(make_view(self, l, "NarrowBackward0", move |g| {
-            let z = Tensor::zeros_dtype(&in_shape, g.dtype());
-            z.narrow(d as i64, st, length).copy_(g);
-            z
+        // torch records narrow as a slice.
+        Ok(make_view(self, l, "SliceBackward0", move |g| {
+            embed_in_zeros(g, &in_shape, "SliceBackwardBackward0", move |t| t.narrow(d as i64, st, length))
         }))
     }
 
@@ -509,7 +553,10 @@ impl Tensor {
         let d = wrap_dim(dim, self.dim())?;
         let size = self.shape()[d] as i64;
         if index < -size || index >= size {
-            return Err(Error::Index(format!("index {index} is out of bounds for dimension {d} with size {size}")));
+            return Err(Error::Index(format!(
+                "select(): index {index} out of range for tensor of size {:?} at dimension {d}",
+                self.shape()
+            )));
         }
         let i = if index < 0 { index + size } else { index } as usize;
         let mut l = self.layout().clone();
@@ -518,9 +565,7 @@ impl Tensor {
         l.strides.remove(d);
         let in_shape: Shape = self.shape().into();
         Ok(make_view(self, l, "SelectBackward0", move |g| {
-            let z = Tensor::zeros_dtype(&in_shape, g.dtype());
-            z.select(d as i64, i as i64).copy_(g);
-            z
+            embed_in_zeros(g, &in_shape, "SelectBackwardBackward0", move |t| t.select(d as i64, i as i64))
         }))
     }
 }

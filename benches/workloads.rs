@@ -1,0 +1,127 @@
+//! torchlight's side of the side-by-side benchmark (the workloads of
+//! `../shared/bench/README.md`), printing `RESULT {json}` lines in the format of the
+//! PyTorch harness so `scripts/bench.py` can compare them.
+//!
+//! Run: `cargo bench --bench workloads -- <w1|w4|ops> [--reps N]`
+
+use std::f64::consts::PI;
+use std::time::Instant;
+use torchlight::{self as tl, Tensor};
+
+const POLY_STEPS: usize = 2000;
+/// The shared initial values of W1 (`torch.manual_seed(0); torch.randn(4)`).
+const W1_INIT: [f32; 4] = [1.5409960746765137, -0.293428897857666, -2.1787893772125244, 0.5684312582015991];
+
+fn emit(fields: &[(&str, String)]) {
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+    println!("RESULT {{\"framework\": \"torchlight\", \"threads\": {}, {}}}", tl::get_num_threads(), body.join(", "));
+}
+
+fn list(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|x| format!("{x:e}")).collect::<Vec<_>>().join(", "))
+}
+
+fn run_w1(x: &Tensor, y: &Tensor) -> (f64, f64) {
+    let lr = 1e-6;
+    let p: Vec<Tensor> = W1_INIT.iter().map(|&v| Tensor::scalar(v).requires_grad_(true)).collect();
+    let (a, b, c, d) = (&p[0], &p[1], &p[2], &p[3]);
+    let t0 = Instant::now();
+    let mut last = 0.0;
+    for _ in 0..POLY_STEPS {
+        let y_pred = a + b * x + c * x.pow(2) + d * x.pow(3);
+        let loss = (&y_pred - y).pow(2).sum();
+        loss.backward();
+        tl::no_grad(|| {
+            for p in [a, b, c, d] {
+                p.sub_(&(lr * p.grad().unwrap()));
+                p.set_grad(None);
+            }
+        });
+        last = loss.item();
+    }
+    (t0.elapsed().as_secs_f64(), last)
+}
+
+fn w1(reps: usize) {
+    let x = Tensor::linspace(-PI, PI, 2000);
+    let y = x.sin();
+    let mut times = vec![];
+    let mut loss = 0.0;
+    for _ in 0..reps {
+        let (t, l) = run_w1(&x, &y);
+        times.push(t);
+        loss = l;
+    }
+    emit(&[
+        ("workload", "\"w1\"".into()),
+        ("unit", "\"s/2000 iters\"".into()),
+        ("reps", list(&times)),
+        ("final_loss", format!("{loss}")),
+    ]);
+}
+
+fn w4(reps: usize) {
+    tl::manual_seed(0);
+    for (n, iters) in [(256usize, 100usize), (1024, 10), (2048, 3)] {
+        let a = Tensor::randn(&[n, n]);
+        let b = Tensor::randn(&[n, n]);
+        let mut c = a.matmul(&b);
+        let mut times = vec![];
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            for _ in 0..iters {
+                c = a.matmul(&b);
+            }
+            times.push(t0.elapsed().as_secs_f64());
+        }
+        let checksum = c.select(0, 0).select(0, 0).item();
+        emit(&[
+            ("workload", format!("\"w4_n{n}\"")),
+            ("unit", format!("\"s/{iters} matmuls\"")),
+            ("reps", list(&times)),
+            ("n", n.to_string()),
+            ("iters", iters.to_string()),
+            ("checksum", format!("{checksum}")),
+        ]);
+    }
+}
+
+/// Per-op overhead: `a + b` on 1 and 2000 elements, with and without autograd recording.
+fn ops(reps: usize) {
+    const ITERS: usize = 100_000;
+    for n in [1usize, 2000] {
+        for grad in [false, true] {
+            let a = Tensor::ones(&[n]).requires_grad_(grad);
+            let b = Tensor::ones(&[n]);
+            let mut times = vec![];
+            for _ in 0..reps {
+                let t0 = Instant::now();
+                for _ in 0..ITERS {
+                    std::hint::black_box(&a + &b);
+                }
+                times.push(t0.elapsed().as_secs_f64() / ITERS as f64 * 1e9);
+            }
+            emit(&[
+                ("workload", format!("\"add_n{n}{}\"", if grad { "_grad" } else { "" })),
+                ("unit", "\"ns/op\"".into()),
+                ("reps", list(&times)),
+            ]);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let reps = args.iter().position(|a| a == "--reps").and_then(|i| args.get(i + 1)).map_or(5, |s| s.parse().unwrap());
+    let threads = std::env::var("TL_NUM_THREADS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
+    tl::set_num_threads(threads);
+    match args.first().map(String::as_str) {
+        Some("w1") => w1(reps),
+        Some("w4") => w4(reps),
+        Some("ops") => ops(reps),
+        other => {
+            eprintln!("usage: workloads <w1|w4|ops> [--reps N] (got {other:?})");
+            std::process::exit(2);
+        }
+    }
+}
