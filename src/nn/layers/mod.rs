@@ -1,0 +1,28 @@
+//! Layers, one file per family: linear, flatten/reshape, dropout, normalization.
+
+mod dropout;
+mod flatten;
+mod linear;
+mod normalization;
+
+pub use dropout::Dropout;
+pub use flatten::{Flatten, Unflatten};
+pub use linear::{Identity, Linear};
+pub use normalization::LayerNorm;
+
+/// A shape as Python prints a tuple: `()`, `(4,)`, `(2, 3)`.
+pub(crate) fn py_tuple<T: std::fmt::Display>(items: &[T]) -> String {
+    match items {
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Python's `True` / `False`.
+pub(crate) fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}

@@ -1,0 +1,165 @@
+//! [`LayerNorm`]: normalisation over the trailing dims.
+
+use super::{py_bool, py_tuple};
+use crate::format::python_repr;
+use crate::nn::{Module, Parameter, TrainingFlag, Visitor, VisitorMut};
+use crate::{Error, Result, Tensor};
+
+/// Layer normalisation over the last `normalized_shape.len()` dims (`torch.nn.LayerNorm`):
+/// `y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias`, with the biased variance.
+///
+/// `weight` starts at ones and `bias` at zeros. Builder methods set PyTorch's keyword
+/// arguments: `.eps(1e-6)`, `.elementwise_affine(false)`, `.bias(false)`.
+///
+/// ```
+/// use torchlight::{nn, nn::Module, Tensor};
+/// let ln = nn::LayerNorm::new(&[2]);
+/// let y = ln.forward(&Tensor::from_vec(vec![1.0f32, 3.0, 0.0, 0.0], &[2, 2]));
+/// assert_eq!(y.to_vec::<f32>()[2..], [0.0, 0.0]);
+/// assert!((y.to_vec::<f32>()[0] + 1.0).abs() < 1e-5);
+/// ```
+pub struct LayerNorm {
+    /// The trailing shape normalised over.
+    pub normalized_shape: Vec<usize>,
+    /// Added to the variance for stability.
+    pub eps: f64,
+    /// The elementwise scale, if `elementwise_affine`.
+    pub weight: Option<Tensor>,
+    /// The elementwise shift, if `elementwise_affine` and `bias`.
+    pub bias: Option<Tensor>,
+    training: TrainingFlag,
+}
+
+impl LayerNorm {
+    /// Normalises over `normalized_shape`, with `eps = 1e-5` and a learnable weight and bias.
+    ///
+    /// ```
+    /// use torchlight::nn::{self, Module};
+    /// assert_eq!(nn::LayerNorm::new(&[4]).repr(), "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)");
+    /// ```
+    pub fn new(normalized_shape: &[usize]) -> LayerNorm {
+        LayerNorm {
+            normalized_shape: normalized_shape.to_vec(),
+            eps: 1e-5,
+            weight: Some(Parameter(Tensor::ones(normalized_shape))),
+            bias: Some(Parameter(Tensor::zeros(normalized_shape))),
+            training: TrainingFlag::default(),
+        }
+    }
+
+    /// Sets `eps`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::LayerNorm::new(&[4]).eps(1e-6).eps, 1e-6);
+    /// ```
+    pub fn eps(mut self, eps: f64) -> LayerNorm {
+        self.eps = eps;
+        self
+    }
+
+    /// With `false`, no weight and no bias (`elementwise_affine=False`).
+    ///
+    /// ```
+    /// let ln = torchlight::nn::LayerNorm::new(&[4]).elementwise_affine(false);
+    /// assert!(ln.weight.is_none() && ln.bias.is_none());
+    /// ```
+    pub fn elementwise_affine(mut self, affine: bool) -> LayerNorm {
+        if !affine {
+            self.weight = None;
+            self.bias = None;
+        } else if self.weight.is_none() {
+            self.weight = Some(Parameter(Tensor::ones(&self.normalized_shape)));
+            self.bias = Some(Parameter(Tensor::zeros(&self.normalized_shape)));
+        }
+        self
+    }
+
+    /// With `false`, a weight but no bias (`bias=False`).
+    ///
+    /// ```
+    /// let ln = torchlight::nn::LayerNorm::new(&[4]).bias(false);
+    /// assert!(ln.weight.is_some() && ln.bias.is_none());
+    /// ```
+    pub fn bias(mut self, bias: bool) -> LayerNorm {
+        self.bias = match (bias, self.weight.is_some()) {
+            (true, true) => self.bias.or_else(|| Some(Parameter(Tensor::zeros(&self.normalized_shape)))),
+            _ => None,
+        };
+        self
+    }
+
+    /// Fallible twin of `forward`.
+    ///
+    /// ```
+    /// use torchlight::{nn, Tensor};
+    /// let err = nn::LayerNorm::new(&[4]).try_forward(&Tensor::zeros(&[2, 3])).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[2, 3]"
+    /// );
+    /// ```
+    pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
+        let k = self.normalized_shape.len();
+        let s = input.shape();
+        if s.len() < k || s[s.len() - k..] != self.normalized_shape[..] {
+            let ns: Vec<String> = self.normalized_shape.iter().map(|d| d.to_string()).collect();
+            return Err(Error::Runtime(format!(
+                "Given normalized_shape={:?}, expected input with shape [*{}], but got input of size{:?}",
+                self.normalized_shape,
+                ns.iter().map(|d| format!(", {d}")).collect::<String>(),
+                s
+            )));
+        }
+        let dims: Vec<i64> = (1..=k as i64).map(|i| -i).collect();
+        let mean = input.try_mean_dim(&dims, true)?;
+        let centered = input - &mean;
+        let var = (&centered * &centered).try_mean_dim(&dims, true)?;
+        let y = centered * (var + self.eps).rsqrt();
+        let y = match &self.weight {
+            Some(w) => y * w,
+            None => y,
+        };
+        Ok(match &self.bias {
+            Some(b) => y + b,
+            None => y,
+        })
+    }
+}
+
+impl Module for LayerNorm {
+    #[track_caller]
+    fn forward(&self, input: &Tensor) -> Tensor {
+        crate::error::unwrap(self.try_forward(input))
+    }
+    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
+        if let Some(w) = &self.weight {
+            v.param("weight", w);
+        }
+        if let Some(b) = &self.bias {
+            v.param("bias", b);
+        }
+    }
+    fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
+        if let Some(w) = &mut self.weight {
+            v.param("weight", w);
+        }
+        if let Some(b) = &mut self.bias {
+            v.param("bias", b);
+        }
+    }
+    fn training_flag(&self) -> Option<&TrainingFlag> {
+        Some(&self.training)
+    }
+    fn type_name(&self) -> String {
+        "LayerNorm".into()
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "{}, eps={}, elementwise_affine={}, bias={}",
+            py_tuple(&self.normalized_shape),
+            python_repr(self.eps),
+            py_bool(self.weight.is_some()),
+            py_bool(self.bias.is_some())
+        )
+    }
+}
