@@ -23,6 +23,7 @@ STAGES = [
     ("polynomial_nn", "seed3_nn.py"),
     ("polynomial_optim", "seed4_optim.py"),
     ("polynomial_module", "seed5_custom_module.py"),
+    ("polynomial_custom_function", os.path.join(ROOT, "scripts", "reference_custom_function.py")),
 ]
 
 
@@ -34,8 +35,8 @@ def parse(out, err):
         if m:
             losses[int(m.group(1))] = float(m.group(2))
         elif line.startswith("Result: y = "):
-            coeffs = [float(v) for v in re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", line[len("Result: y = "):])]
-            coeffs = [coeffs[0], coeffs[1], coeffs[3], coeffs[5]]  # drop the powers in "x^2", "x^3"
+            body = re.sub(r"x\^\d|P3", "", line[len("Result: y = "):])  # drop the powers and the P3 name
+            coeffs = [float(v) for v in re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", body)]
     secs = float(re.search(r"loop_seconds (\S+)", err).group(1))
     return losses, coeffs, secs
 
