@@ -11,6 +11,7 @@ mod operators;
 mod promote;
 mod random;
 mod reduce;
+mod reduce_minmax;
 mod shape;
 mod unary;
 
