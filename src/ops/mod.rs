@@ -13,6 +13,7 @@ mod random;
 mod reduce;
 mod reduce_minmax;
 mod shape;
+mod stats;
 mod unary;
 
 pub use binary::Operand;
