@@ -16,8 +16,10 @@ mod pointwise;
 mod promote;
 mod random;
 mod reduce;
+mod reduce_minmax;
 mod shape;
 pub(crate) mod slice;
+mod stats;
 mod unary;
 
 pub use binary::Operand;

@@ -10,15 +10,17 @@ use crate::{DType, Element, Error, Result, Tensor};
 /// Normalises a dim list (negative dims, duplicates); an empty list means all dims.
 pub(crate) fn reduce_dims(dims: &[i64], ndim: usize) -> Result<Vec<bool>> {
     let mut mask = vec![dims.is_empty(); ndim];
+    // A 0-dim tensor accepts dim 0 (or -1) once, like a 1-element vector.
+    let mut seen = vec![false; ndim.max(1)];
     for &d in dims {
         let d = wrap_dim(d, ndim)?;
-        if ndim == 0 {
-            continue;
-        }
-        if mask[d] {
+        if seen[d] {
             return Err(Error::Runtime(format!("dim {d} appears multiple times in the list of dims")));
         }
-        mask[d] = true;
+        seen[d] = true;
+        if ndim > 0 {
+            mask[d] = true;
+        }
     }
     Ok(mask)
 }
@@ -26,6 +28,22 @@ pub(crate) fn reduce_dims(dims: &[i64], ndim: usize) -> Result<Vec<bool>> {
 /// Output shape of a reduction over `mask`.
 pub(crate) fn reduced_shape(shape: &[usize], mask: &[bool], keepdim: bool) -> Vec<usize> {
     shape.iter().zip(mask).filter_map(|(&s, &m)| if m { keepdim.then_some(1) } else { Some(s) }).collect()
+}
+
+/// Number of elements each output slot of a reduction over `mask` gathers.
+pub(crate) fn reduced_count(shape: &[usize], mask: &[bool]) -> usize {
+    shape.iter().zip(mask).filter(|(_, &m)| m).map(|(&s, _)| s).product()
+}
+
+/// Calls `f(slot, value)` for every element of `x`, in logical order, with the index of
+/// the output slot (in the keepdim output, row-major) that the element reduces to.
+pub(crate) fn for_each_slot<T: Element>(x: &Tensor, mask: &[bool], mut f: impl FnMut(usize, T)) {
+    let kept: Vec<usize> = reduced_shape(x.shape(), mask, true);
+    let cs = contiguous_strides(&kept);
+    let out_strides: Vec<usize> = cs.iter().zip(mask).map(|(&s, &m)| if m { 0 } else { s }).collect();
+    x.with_slice(|data: &[T], l| {
+        walk(&l.shape, [&l.strides, &out_strides], [l.offset, 0], |[i, o]| f(o, data[i]));
+    });
 }
 
 /// Folds every element of `x` into the output slot it reduces to, in logical order.
@@ -36,62 +54,70 @@ pub(crate) fn fold_dims<T: Element, A: Copy>(
     step: impl Fn(A, T) -> A,
 ) -> (Vec<A>, Vec<usize>) {
     let kept: Vec<usize> = reduced_shape(x.shape(), mask, true);
-    let out_n: usize = kept.iter().product();
-    let mut acc = vec![init; out_n];
-    let cs = contiguous_strides(&kept);
-    let out_strides: Vec<usize> = cs.iter().zip(mask).map(|(&s, &m)| if m { 0 } else { s }).collect();
-    x.with_slice(|data: &[T], l| {
-        walk(&l.shape, [&l.strides, &out_strides], [l.offset, 0], |[i, o]| acc[o] = step(acc[o], data[i]));
-    });
+    let mut acc = vec![init; kept.iter().product()];
+    for_each_slot(x, mask, |o, v: T| acc[o] = step(acc[o], v));
     (acc, kept)
 }
 
-/// Float sum in PyTorch's cascade order (bit for bit on the layouts PyTorch reduces the
-/// same way: whole dense tensors, trailing dims and leading dims of contiguous ones).
+/// Float sum in PyTorch's cascade order, bit for bit on dense tensors.
+///
+/// Like TensorIterator, this ignores size-1 dims and walks a dense tensor in storage
+/// order (so transposed and permuted views sum as their storage does). With the dims in
+/// that order as `outer kept | reduced | inner kept`, torch sums each reduced run with
+/// `sum_inner` (no inner dims), `sum_outer` (no outer dims) or `sum_outer` per outer
+/// index. Other patterns (reduced dims on both sides of a kept one) and non-dense inputs
+/// are not replicated: they fold in logical order.
 fn float_sum<T: crate::NumElement + crate::backend::cpu::sum::SumFloat>(x: &Tensor, mask: &[bool]) -> Vec<T> {
-    use crate::backend::cpu::sum::{sum_contiguous, sum_inner, sum_outer};
-    let threads = crate::get_num_threads();
+    use crate::backend::cpu::sum::{sum_inner, sum_outer};
+    let out_len: usize = x.shape().iter().zip(mask).filter(|(_, &m)| !m).map(|(&s, _)| s).product();
+    if x.numel() == 0 {
+        return vec![T::default(); out_len];
+    }
+    let x = if x.layout().is_dense() { x.clone() } else { x.contiguous() };
     let l = x.layout();
-    if mask.iter().all(|&m| m) && l.is_dense() {
-        return x.with_slice(|d: &[T], l| {
-            let s = &d[l.offset..l.offset + l.numel()];
-            if s.len() < super::binary_kernel::GRAIN_SIZE {
-                vec![sum_contiguous(s, 1)]
-            } else {
-                vec![crate::threads::install(|| sum_contiguous(s, threads))]
-            }
-        });
+    // Dims that matter, outermost in storage first.
+    let mut order: Vec<usize> = (0..l.dim()).filter(|&d| l.shape[d] != 1).collect();
+    order.sort_by(|&a, &b| l.strides[b].cmp(&l.strides[a]));
+    let red: Vec<bool> = order.iter().map(|&d| mask[d]).collect();
+    let a = red.iter().position(|&m| m).unwrap_or(red.len());
+    let b = a + red[a..].iter().position(|&m| !m).unwrap_or(red.len() - a);
+    if red[b..].iter().any(|&m| m) {
+        return fold_dims::<T, T>(&x, mask, T::default(), |acc, v| acc + v).0;
     }
-    let x = x.contiguous();
-    let shape = x.shape();
-    let first_reduced = mask.iter().position(|&m| m).unwrap_or(mask.len());
-    let trailing = mask[first_reduced..].iter().all(|&m| m);
-    let first_kept = mask.iter().position(|&m| !m).unwrap_or(mask.len());
-    let leading = mask[first_kept..].iter().all(|&m| !m);
-    let kept: usize = shape.iter().zip(mask).filter(|(_, &m)| !m).map(|(&s, _)| s).product();
-    let reduced: usize = shape.iter().zip(mask).filter(|(_, &m)| m).map(|(&s, _)| s).product();
-    if trailing || leading {
-        return x.with_slice(|d: &[T], l| {
-            let s = &d[l.offset..l.offset + l.numel()];
-            let mut out = vec![T::default(); kept];
-            let big = s.len() >= super::binary_kernel::GRAIN_SIZE;
-            let threads = if big { threads } else { 1 };
-            let mut run = || {
-                if trailing {
-                    sum_inner(s, kept, reduced, &mut out, threads)
-                } else {
-                    sum_outer(s, reduced, kept, &mut out, threads)
+    let size = |dims: &[usize]| dims.iter().map(|&d| l.shape[d]).product::<usize>();
+    let (outer, reduced, inner) = (size(&order[..a]), size(&order[a..b]), size(&order[b..]));
+    let big = x.numel() >= super::binary_kernel::GRAIN_SIZE;
+    let threads = if big { crate::get_num_threads() } else { 1 };
+    let mut out = vec![T::default(); outer * inner];
+    x.with_slice(|d: &[T], l| {
+        let s = &d[l.offset..l.offset + l.numel()];
+        let mut run = || {
+            if inner == 1 {
+                sum_inner(s, outer, reduced, &mut out, threads)
+            } else if outer == 1 {
+                sum_outer(s, reduced, inner, &mut out, threads)
+            } else {
+                for (block, o) in s.chunks(reduced * inner).zip(out.chunks_mut(inner)) {
+                    sum_outer(block, reduced, inner, o, 1)
                 }
-            };
-            if big {
-                crate::threads::install(run)
-            } else {
-                run()
             }
-            out
-        });
+        };
+        if big {
+            crate::threads::install(run)
+        } else {
+            run()
+        }
+    });
+    // `out` lists the kept dims in storage order; put them back in logical order.
+    let kept: Vec<usize> = order.iter().copied().filter(|&d| !mask[d]).collect();
+    if kept.windows(2).all(|w| w[0] < w[1]) {
+        return out;
     }
-    fold_dims::<T, T>(&x, mask, T::default(), |a, v| a + v).0
+    let shape: Vec<usize> = kept.iter().map(|&d| l.shape[d]).collect();
+    let mut logical = kept.clone();
+    logical.sort_unstable();
+    let perm: Vec<i64> = logical.iter().map(|d| kept.iter().position(|k| k == d).unwrap() as i64).collect();
+    Tensor::from_vec(out, &shape).permute(&perm).contiguous_vec()
 }
 
 impl Tensor {
@@ -171,14 +197,15 @@ impl Tensor {
     /// ```
     pub fn try_mean_dim(&self, dims: &[i64], keepdim: bool) -> Result<Tensor> {
         if !self.dtype().is_floating_point() {
-            return Err(Error::Runtime(format!(
+            // PyTorch raises NotImplementedError here.
+            return Err(Error::NotImplemented(format!(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex \
                  dtype. Got: {}",
                 self.dtype().scalar_name()
             )));
         }
         let mask = reduce_dims(dims, self.dim())?;
-        let count: usize = self.shape().iter().zip(&mask).filter(|(_, &m)| m).map(|(&s, _)| s).product();
+        let count = reduced_count(self.shape(), &mask);
         // PyTorch computes mean as sum / f32(n) in the tensor's dtype.
         let s = self.try_sum_dim(dims, keepdim)?;
         Ok(&s / count as f64)
