@@ -33,15 +33,19 @@ fn check_float(t: &Tensor, op: &str) -> Result<()> {
 }
 
 impl Tensor {
-    fn random_inplace(&self, fill: impl FnOnce(&Tensor)) -> Result<()> {
+    /// Runs a random fill in place. With autograd, the fill still writes `self`'s storage in
+    /// its own storage order, and the result is recorded as node `name` giving the old value
+    /// a zero gradient (PyTorch's `UniformBackward0`, ...).
+    fn random_inplace(&self, name: &'static str, fill: impl FnOnce(&Tensor)) -> Result<()> {
         // Exactly one of the two paths runs; the cell hands `fill` to it.
         let fill = std::cell::Cell::new(Some(fill));
         self.inplace(
             &[],
             |t| (fill.take().unwrap())(t),
             |snap| {
-                let fresh = snap.detach().copy();
-                (fill.take().unwrap())(&fresh);
+                (fill.take().unwrap())(&self.detach());
+                let fresh = self.detach().copy();
+                Tensor::record_overwrite(name, snap, &fresh);
                 Ok(fresh)
             },
         )
@@ -75,7 +79,7 @@ impl Tensor {
                 "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
             )));
         }
-        self.random_inplace(|t| match t.dtype() {
+        self.random_inplace("UniformBackward0", |t| match t.dtype() {
             DType::F32 => fill_storage_order::<f32>(t, |s, _| random::uniform_f32(&mut generator.lock(), s, from, to)),
             _ => fill_storage_order::<f64>(t, |s, _| random::uniform_f64(&mut generator.lock(), s, from, to)),
         })
@@ -109,7 +113,7 @@ impl Tensor {
         if self.numel() == 0 {
             return Ok(());
         }
-        self.random_inplace(|t| match t.dtype() {
+        self.random_inplace("NormalBackward0", |t| match t.dtype() {
             DType::F32 => {
                 fill_storage_order::<f32>(t, |s, c| random::normal_f32(&mut generator.lock(), s, mean, std, c))
             }
@@ -142,7 +146,7 @@ impl Tensor {
                 "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )));
         }
-        self.random_inplace(|t| {
+        self.random_inplace("RandomBackward0", |t| {
             crate::dispatch!(t.dtype(), T => fill_storage_order::<T>(t, |s, _| random::random_range(&mut generator.lock(), s, low, high)))
         })
     }
@@ -170,7 +174,7 @@ impl Tensor {
         if !(0.0..=1.0).contains(&p) {
             return Err(Error::Runtime(format!("bernoulli_ expects p to be in [0, 1], but got p={p}")));
         }
-        self.random_inplace(|t| {
+        self.random_inplace("BernoulliBackward2", |t| {
             crate::dispatch!(t.dtype(), T => fill_storage_order::<T>(t, |s, _| random::bernoulli_scalar(&mut generator.lock(), s, p)))
         })
     }
