@@ -19,15 +19,32 @@ fn fill_storage_order<T: Element>(t: &Tensor, f: impl FnOnce(&mut [T], bool)) {
         }
         t.0.storage.bump_version();
     } else {
+        // With gaps between elements PyTorch's iterator still walks memory order: dims sorted
+        // from the largest stride to the smallest. Fill a buffer in that order and copy it into
+        // the view of `t` whose logical order that is.
+        let mut dims: Vec<usize> = (0..l.dim()).collect();
+        dims.sort_by_key(|&d| std::cmp::Reverse(l.strides[d]));
+        let walk = crate::Layout {
+            shape: dims.iter().map(|&d| l.shape[d]).collect(),
+            strides: dims.iter().map(|&d| l.strides[d]).collect(),
+            offset: l.offset,
+        };
         let mut tmp = vec![T::default(); n];
         f(&mut tmp, false);
-        crate::no_grad(|| t.copy_kernel(&Tensor::from_vec(tmp, t.shape())));
+        let view = t.alias_with_layout(walk);
+        crate::no_grad(|| view.copy_kernel(&Tensor::from_vec(tmp, view.shape())));
     }
 }
 
-fn check_float(t: &Tensor, op: &str) -> Result<()> {
+/// PyTorch's dispatch error for a float-only kernel (`kernel` is its name in the message).
+fn check_float(t: &Tensor, kernel: &str) -> Result<()> {
     if !t.dtype().is_floating_point() {
-        return Err(Error::Runtime(format!("{op} expects a floating point tensor, got {}", t.dtype())));
+        let name = match t.dtype() {
+            DType::Bool => "Bool",
+            DType::I64 => "Long",
+            d => d.scalar_name(),
+        };
+        return Err(Error::NotImplemented(format!("\"{kernel}\" not implemented for '{name}'")));
     }
     Ok(())
 }
@@ -73,7 +90,7 @@ impl Tensor {
     /// assert_eq!(t.to_vec::<f32>()[0], 0.49625659);
     /// ```
     pub fn try_uniform_with(&self, from: f64, to: f64, generator: &Generator) -> Result<()> {
-        check_float(self, "uniform_")?;
+        check_float(self, "check_uniform_bounds")?;
         if from > to {
             return Err(Error::Runtime(format!(
                 "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
@@ -106,7 +123,7 @@ impl Tensor {
     /// assert!(torchlight::Tensor::zeros(&[2]).try_normal_with(0.0, -1.0, &g).is_err());
     /// ```
     pub fn try_normal_with(&self, mean: f64, std: f64, generator: &Generator) -> Result<()> {
-        check_float(self, "normal_")?;
+        check_float(self, "normal_kernel_cpu")?;
         if std < 0.0 {
             return Err(Error::Runtime(format!("normal expects std >= 0.0, but found std {std}")));
         }
