@@ -40,6 +40,13 @@ pub(crate) fn make_grads(outputs: &[Tensor], grads: Option<&[Tensor]>) -> Result
                 Ok(g.clone())
             }
             None => {
+                // Like `_make_grads`, only outputs that require grad get an implicit gradient;
+                // for the others the engine's "does not require grad" error is the one to give.
+                if !out.requires_grad() {
+                    return Err(Error::Runtime(format!(
+                        "element {i} of tensors does not require grad and does not have a grad_fn"
+                    )));
+                }
                 if out.numel() != 1 {
                     return Err(Error::Runtime("grad can be implicitly created only for scalar outputs".into()));
                 }

@@ -120,9 +120,13 @@ impl Tensor {
         self.inplace(
             &[src],
             |dst| dst.copy_kernel(src),
-            |_snap| {
-                // copy_ forgets self's old value: the result is src expanded, converted.
-                let r = src.to_dtype(self.dtype()).expand(self.shape()).copy();
+            |snap| {
+                // copy_ forgets self's old value: the result is src expanded and converted; the
+                // old history gets zeros and src the gradient (PyTorch's CopyBackwards).
+                let r = crate::no_grad(|| src.to_dtype(self.dtype()).expand(self.shape()).copy());
+                record_unary("CopyBackwards", &[snap, src], &r, vec![], |ctx| {
+                    Ok(vec![Some(ctx.grad().zeros_like()), Some(ctx.grad().clone())])
+                });
                 Ok(r)
             },
         )
@@ -146,8 +150,20 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn fill_(&self, value: impl Into<Scalar>) -> &Tensor {
-        let value = value.into();
-        unwrap(self.inplace(&[], |dst| dst.fill_kernel(value), |snap| Ok(snap.detach().full_like(value))));
+        self.fill_as(value.into(), "FillBackward2")
+    }
+
+    #[track_caller]
+    fn fill_as(&self, value: Scalar, node: &'static str) -> &Tensor {
+        unwrap(self.inplace(
+            &[],
+            |dst| dst.fill_kernel(value),
+            |snap| {
+                let r = snap.detach().full_like(value);
+                Tensor::record_overwrite(node, snap, &r);
+                Ok(r)
+            },
+        ));
         self
     }
 
@@ -162,7 +178,8 @@ impl Tensor {
     /// a.zero_();
     /// assert_eq!(a.to_vec::<f32>(), vec![0.0, 0.0]);
     /// ```
+    #[track_caller]
     pub fn zero_(&self) -> &Tensor {
-        self.fill_(0)
+        self.fill_as(Scalar::Int(0), "ZeroBackward0")
     }
 }

@@ -42,6 +42,15 @@ impl Tensor {
         Ok(())
     }
 
+    /// Records, for an in-place op that overwrites every element (`fill_`, `zero_`, random
+    /// fills), a node `name` through which the old value's history gets a zero gradient, as
+    /// PyTorch's `FillBackward2` / `UniformBackward0` do.
+    pub(crate) fn record_overwrite(name: &'static str, snap: &Tensor, out: &Tensor) {
+        crate::autograd::record::record_unary(name, &[snap], out, vec![], |ctx| {
+            Ok(vec![Some(ctx.grad().zeros_like())])
+        });
+    }
+
     /// PyTorch's `check_inplace`: leaves that require grad (and views of them) may not be
     /// modified in place while grad mode is on.
     fn check_inplace(&self) -> Result<()> {

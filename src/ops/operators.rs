@@ -1,11 +1,12 @@
 //! Rust operators: `+ - * /` and unary `-` for `Tensor`, `&Tensor` and numbers on either
 //! side, and the in-place `+= -= *= /=`.
 //!
-//! Numbers on either side are `f64` or `i64` only: with one float and one integer type, a
-//! literal such as `2.0 * &t` has exactly one impl to pick, so its type is known at once.
-//! Other number types go through the methods (`t.mul(x_f32)`).
+//! A number on the right is any `Into<Scalar>` through one generic impl, so that a bare
+//! literal infers (`(&x * 2.0).sum()` compiles; with one impl per number type the literal would
+//! be ambiguous). On the left, Rust's orphan rule needs one impl per type: `f64` and `i64`, the
+//! types bare literals fall back to, so `2.0 - &x` and `2 * &x` infer too.
 
-use crate::Tensor;
+use crate::{Scalar, Tensor};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 macro_rules! binary_operator {
@@ -38,23 +39,23 @@ macro_rules! binary_operator {
                 (&self).$op(&rhs)
             }
         }
+        impl<S: Into<Scalar>> $trait<S> for &Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: S) -> Tensor {
+                self.$op(rhs.into())
+            }
+        }
+        impl<S: Into<Scalar>> $trait<S> for Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $method(self, rhs: S) -> Tensor {
+                (&self).$op(rhs.into())
+            }
+        }
         binary_operator!(@scalars $trait, $method, $op, $rev, f64, i64);
     };
     (@scalars $trait:ident, $method:ident, $op:ident, $rev:expr, $($s:ty),*) => {$(
-        impl $trait<$s> for &Tensor {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: $s) -> Tensor {
-                self.$op(rhs)
-            }
-        }
-        impl $trait<$s> for Tensor {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: $s) -> Tensor {
-                (&self).$op(rhs)
-            }
-        }
         impl $trait<&Tensor> for $s {
             type Output = Tensor;
             #[track_caller]
@@ -82,12 +83,14 @@ binary_operator!(Div, div, div, |s, t| t.reciprocal().mul(s));
 
 impl Neg for &Tensor {
     type Output = Tensor;
+    #[track_caller]
     fn neg(self) -> Tensor {
         Tensor::neg(self)
     }
 }
 impl Neg for Tensor {
     type Output = Tensor;
+    #[track_caller]
     fn neg(self) -> Tensor {
         Tensor::neg(&self)
     }
@@ -107,16 +110,13 @@ macro_rules! assign_operator {
                 Tensor::$op(self, &rhs);
             }
         }
-        assign_operator!(@scalars $trait, $method, $op, f64, i64);
-    };
-    (@scalars $trait:ident, $method:ident, $op:ident, $($s:ty),*) => {$(
-        impl $trait<$s> for Tensor {
+        impl<S: Into<Scalar>> $trait<S> for Tensor {
             #[track_caller]
-            fn $method(&mut self, rhs: $s) {
-                Tensor::$op(self, rhs);
+            fn $method(&mut self, rhs: S) {
+                Tensor::$op(self, rhs.into());
             }
         }
-    )*};
+    };
 }
 assign_operator!(AddAssign, add_assign, add_);
 assign_operator!(SubAssign, sub_assign, sub_);

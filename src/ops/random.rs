@@ -19,29 +19,50 @@ fn fill_storage_order<T: Element>(t: &Tensor, f: impl FnOnce(&mut [T], bool)) {
         }
         t.0.storage.bump_version();
     } else {
+        // With gaps between elements PyTorch's iterator still walks memory order: dims sorted
+        // from the largest stride to the smallest. Fill a buffer in that order and copy it into
+        // the view of `t` whose logical order that is.
+        let mut dims: Vec<usize> = (0..l.dim()).collect();
+        dims.sort_by_key(|&d| std::cmp::Reverse(l.strides[d]));
+        let walk = crate::Layout {
+            shape: dims.iter().map(|&d| l.shape[d]).collect(),
+            strides: dims.iter().map(|&d| l.strides[d]).collect(),
+            offset: l.offset,
+        };
         let mut tmp = vec![T::default(); n];
         f(&mut tmp, false);
-        crate::no_grad(|| t.copy_kernel(&Tensor::from_vec(tmp, t.shape())));
+        let view = t.alias_with_layout(walk);
+        crate::no_grad(|| view.copy_kernel(&Tensor::from_vec(tmp, view.shape())));
     }
 }
 
-fn check_float(t: &Tensor, op: &str) -> Result<()> {
+/// PyTorch's dispatch error for a float-only kernel (`kernel` is its name in the message).
+fn check_float(t: &Tensor, kernel: &str) -> Result<()> {
     if !t.dtype().is_floating_point() {
-        return Err(Error::Runtime(format!("{op} expects a floating point tensor, got {}", t.dtype())));
+        let name = match t.dtype() {
+            DType::Bool => "Bool",
+            DType::I64 => "Long",
+            d => d.scalar_name(),
+        };
+        return Err(Error::NotImplemented(format!("\"{kernel}\" not implemented for '{name}'")));
     }
     Ok(())
 }
 
 impl Tensor {
-    fn random_inplace(&self, fill: impl FnOnce(&Tensor)) -> Result<()> {
+    /// Runs a random fill in place. With autograd, the fill still writes `self`'s storage in
+    /// its own storage order, and the result is recorded as node `name` giving the old value
+    /// a zero gradient (PyTorch's `UniformBackward0`, ...).
+    fn random_inplace(&self, name: &'static str, fill: impl FnOnce(&Tensor)) -> Result<()> {
         // Exactly one of the two paths runs; the cell hands `fill` to it.
         let fill = std::cell::Cell::new(Some(fill));
         self.inplace(
             &[],
             |t| (fill.take().unwrap())(t),
             |snap| {
-                let fresh = snap.detach().copy();
-                (fill.take().unwrap())(&fresh);
+                (fill.take().unwrap())(&self.detach());
+                let fresh = self.detach().copy();
+                Tensor::record_overwrite(name, snap, &fresh);
                 Ok(fresh)
             },
         )
@@ -69,13 +90,13 @@ impl Tensor {
     /// assert_eq!(t.to_vec::<f32>()[0], 0.49625659);
     /// ```
     pub fn try_uniform_with(&self, from: f64, to: f64, generator: &Generator) -> Result<()> {
-        check_float(self, "uniform_")?;
+        check_float(self, "check_uniform_bounds")?;
         if from > to {
             return Err(Error::Runtime(format!(
                 "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
             )));
         }
-        self.random_inplace(|t| match t.dtype() {
+        self.random_inplace("UniformBackward0", |t| match t.dtype() {
             DType::F32 => fill_storage_order::<f32>(t, |s, _| random::uniform_f32(&mut generator.lock(), s, from, to)),
             _ => fill_storage_order::<f64>(t, |s, _| random::uniform_f64(&mut generator.lock(), s, from, to)),
         })
@@ -102,14 +123,14 @@ impl Tensor {
     /// assert!(torchlight::Tensor::zeros(&[2]).try_normal_with(0.0, -1.0, &g).is_err());
     /// ```
     pub fn try_normal_with(&self, mean: f64, std: f64, generator: &Generator) -> Result<()> {
-        check_float(self, "normal_")?;
+        check_float(self, "normal_kernel_cpu")?;
         if std < 0.0 {
             return Err(Error::Runtime(format!("normal expects std >= 0.0, but found std {std}")));
         }
         if self.numel() == 0 {
             return Ok(());
         }
-        self.random_inplace(|t| match t.dtype() {
+        self.random_inplace("NormalBackward0", |t| match t.dtype() {
             DType::F32 => {
                 fill_storage_order::<f32>(t, |s, c| random::normal_f32(&mut generator.lock(), s, mean, std, c))
             }
@@ -142,7 +163,7 @@ impl Tensor {
                 "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )));
         }
-        self.random_inplace(|t| {
+        self.random_inplace("RandomBackward0", |t| {
             crate::dispatch!(t.dtype(), T => fill_storage_order::<T>(t, |s, _| random::random_range(&mut generator.lock(), s, low, high)))
         })
     }
@@ -170,7 +191,7 @@ impl Tensor {
         if !(0.0..=1.0).contains(&p) {
             return Err(Error::Runtime(format!("bernoulli_ expects p to be in [0, 1], but got p={p}")));
         }
-        self.random_inplace(|t| {
+        self.random_inplace("BernoulliBackward2", |t| {
             crate::dispatch!(t.dtype(), T => fill_storage_order::<T>(t, |s, _| random::bernoulli_scalar(&mut generator.lock(), s, p)))
         })
     }
