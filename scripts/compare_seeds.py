@@ -34,7 +34,7 @@ def parse(out, err):
         if m:
             losses[int(m.group(1))] = float(m.group(2))
         elif line.startswith("Result: y = "):
-            coeffs = [float(v) for v in re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", line[len("Result: y = "):])
+            coeffs = [float(v) for v in re.findall(r"-?[\d.]+(?:e[-+]?\d+)?", line[len("Result: y = "):])]
             coeffs = [coeffs[0], coeffs[1], coeffs[3], coeffs[5]]  # drop the powers in "x^2", "x^3"
     secs = float(re.search(r"loop_seconds (\S+)", err).group(1))
     return losses, coeffs, secs

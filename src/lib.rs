@@ -19,6 +19,7 @@ mod error;
 pub mod format;
 pub mod nn;
 mod ops;
+pub mod optim;
 pub mod random;
 mod scalar;
 mod tensor;

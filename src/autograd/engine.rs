@@ -8,7 +8,27 @@ use super::record::edge_of;
 use crate::tensor::TensorImpl;
 use crate::{Error, Result, Tensor};
 use smallvec::SmallVec;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Nodes are keyed by address: a multiplicative hash of the pointer is all the hashing
+/// needed, and SipHash would cost more than the backward of a small op.
+#[derive(Default)]
+struct PtrHasher(u64);
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_right(29);
+    }
+}
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<PtrHasher>>;
 use std::sync::Arc;
 
 type NodeKey = *const Node;
@@ -73,8 +93,8 @@ pub(crate) fn run_backward(
     }
 
     // Dependency counts over the reachable graph (iterative: graphs can be deep).
-    let mut deps: HashMap<NodeKey, usize> = HashMap::new();
-    let mut seen: HashMap<NodeKey, Arc<Node>> = HashMap::new();
+    let mut deps: HashMap<NodeKey, usize> = HashMap::default();
+    let mut seen: HashMap<NodeKey, Arc<Node>> = HashMap::default();
     let mut stack: Vec<Arc<Node>> = Vec::new();
     for e in &root_edges {
         if let Edge::Node { node, .. } = e {
@@ -113,7 +133,7 @@ pub(crate) fn run_backward(
     let needed = if capture_mode { Some(needed_nodes(&seen, &captures)) } else { None };
     let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
 
-    let mut buffers: HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>> = HashMap::new();
+    let mut buffers: HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>> = HashMap::default();
     let _mode = set_grad_enabled(create_graph);
 
     let deliver = |edge: &Edge,
@@ -228,8 +248,8 @@ fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> Result<Tenso
 /// Nodes from which a captured input can be reached.
 fn needed_nodes(seen: &HashMap<NodeKey, Arc<Node>>, captures: &[CaptureAt]) -> HashMap<NodeKey, ()> {
     // Reverse edges, then flood from the capture points.
-    let mut parents: HashMap<NodeKey, Vec<NodeKey>> = HashMap::new();
-    let mut out: HashMap<NodeKey, ()> = HashMap::new();
+    let mut parents: HashMap<NodeKey, Vec<NodeKey>> = HashMap::default();
+    let mut out: HashMap<NodeKey, ()> = HashMap::default();
     let mut stack = Vec::new();
     for (k, n) in seen {
         for e in n.next_edges.iter().flatten() {

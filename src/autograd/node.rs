@@ -51,8 +51,6 @@ pub(crate) struct InputMeta {
 pub(crate) struct SavedTensor {
     data: Tensor,
     version: u64,
-    /// The node (name, output index) that produced the saved tensor, for error messages.
-    producer: Option<(Cow<'static, str>, usize)>,
     /// Saved outputs are stored without history (to avoid a cycle) and re-attached to the
     /// node when unpacked for a differentiable (create_graph) backward.
     output_nr: Option<usize>,
@@ -61,27 +59,29 @@ pub(crate) struct SavedTensor {
 impl SavedTensor {
     /// Saves an input of the op.
     pub(crate) fn input(t: &Tensor) -> SavedTensor {
-        let producer = {
-            let m = t.0.meta.lock();
-            m.grad_fn.as_ref().map(|n| (n.name.clone(), m.output_nr))
-        };
-        SavedTensor { data: t.clone(), version: t.version(), producer, output_nr: None }
+        SavedTensor { data: t.clone(), version: t.version(), output_nr: None }
     }
 
     /// Saves output `output_nr` of the op being recorded.
     pub(crate) fn output(t: &Tensor, output_nr: usize) -> SavedTensor {
-        SavedTensor { data: t.detach(), version: t.version(), producer: None, output_nr: Some(output_nr) }
+        SavedTensor { data: t.detach(), version: t.version(), output_nr: Some(output_nr) }
     }
 
     fn unpack(&self, node: &Arc<Node>, attach: bool) -> Result<Tensor> {
         let now = self.data.version();
         if now != self.version {
-            let (name, nr) = match (&self.producer, self.output_nr) {
-                (Some((n, nr)), _) => (Some(n.clone()), *nr),
-                (None, Some(nr)) => (Some(node.name.clone()), nr),
-                _ => (None, 0),
+            // PyTorch names the saved tensor's producer: this node for a saved output, else the
+            // tensor's grad_fn as it is now (after the in-place op), by its forward name
+            // ("Exp" for ExpBackward0); a tensor without history gets no clause.
+            let producer = match self.output_nr {
+                Some(nr) => Some((node.name.clone(), nr)),
+                None => {
+                    let m = self.data.0.meta.lock();
+                    m.grad_fn.as_ref().map(|n| (n.name.clone(), m.output_nr))
+                }
             };
-            let which = name.map(|n| format!(", which is output {nr} of {n},")).unwrap_or_else(|| ",".into());
+            let which =
+                producer.map(|(n, nr)| format!(", which is output {nr} of {},", forward_name(&n))).unwrap_or_default();
             return Err(Error::Runtime(format!(
                 "one of the variables needed for gradient computation has been modified by an inplace operation: \
                  [{} {:?}]{which} is at version {now}; expected version {} instead. Hint: enable anomaly detection \
@@ -106,6 +106,12 @@ impl SavedTensor {
             _ => Ok(self.data.clone()),
         }
     }
+}
+
+/// The forward op of a node name: `ExpBackward0` → `Exp`, `LegendreBackward` → `Legendre`.
+fn forward_name(node: &str) -> &str {
+    let base = node.trim_end_matches(|c: char| c.is_ascii_digit());
+    base.strip_suffix("Backward").unwrap_or(node)
 }
 
 pub(crate) const ERR_BACKWARD_TWICE: &str = "Trying to backward through the graph a second time (or directly access \

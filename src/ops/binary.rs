@@ -75,16 +75,51 @@ pub(crate) enum Arith {
     Div,
 }
 
-/// The dtype the op computes in and returns.
-pub(crate) fn arith_dtype(op: Arith, a: &Tensor, b: Operand) -> Result<DType> {
-    let rt = result_type(&[Operand::Tensor(a), b]);
-    if op == Arith::Sub && rt == DType::Bool {
-        return Err(Error::Runtime(
+impl Operand<'_> {
+    fn is_bool(&self) -> bool {
+        match self {
+            Operand::Tensor(t) => t.dtype() == DType::Bool,
+            Operand::Scalar(s) => matches!(s, Scalar::Bool(_)),
+        }
+    }
+}
+
+/// PyTorch's `sub_check`: subtraction involving bool operands is refused (NotImplementedError).
+fn sub_check(a: Operand, b: Operand) -> Result<()> {
+    match (a.is_bool(), b.is_bool()) {
+        (true, true) => Err(Error::NotImplemented(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` \
              operator instead."
                 .into(),
-        ));
+        )),
+        (true, false) | (false, true) => Err(Error::NotImplemented(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, \
+             use the `~` or `logical_not()` operator instead."
+                .into(),
+        )),
+        (false, false) => Ok(()),
     }
+}
+
+/// PyTorch's `alpha_check` against the result dtype.
+pub(crate) fn alpha_check(dtype: DType, alpha: Option<Scalar>) -> Result<()> {
+    match alpha {
+        Some(Scalar::Bool(_)) if dtype != DType::Bool => {
+            Err(Error::Runtime("Boolean alpha only supported for Boolean results.".into()))
+        }
+        Some(Scalar::Float(_)) if !dtype.is_floating_point() => Err(Error::Runtime(
+            "For integral input tensors, argument alpha must not be a floating point number.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The dtype the op computes in and returns.
+pub(crate) fn arith_dtype(op: Arith, a: &Tensor, b: Operand) -> Result<DType> {
+    if op == Arith::Sub {
+        sub_check(Operand::Tensor(a), b)?;
+    }
+    let rt = result_type(&[Operand::Tensor(a), b]);
     Ok(if op == Arith::Div && !rt.is_floating_point() { crate::get_default_dtype() } else { rt })
 }
 
@@ -109,6 +144,7 @@ pub(crate) fn arith_kernel(op: Arith, a: &Tensor, b: &Tensor, shape: &[usize], a
 
 fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Tensor> {
     let dtype = arith_dtype(op, a, b)?;
+    alpha_check(dtype, alpha)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
     let bt = b.materialize(dtype);
     let at = a.to_dtype(dtype);
@@ -126,35 +162,54 @@ pub(crate) fn record_arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scal
     let alpha_v = alpha.map_or(1.0, |s| s.to_f64());
     match b {
         Operand::Tensor(bt) => {
-            let (name, saved) = match op {
-                Arith::Add => ("AddBackward0", vec![]),
-                Arith::Sub => ("SubBackward0", vec![]),
-                Arith::Mul => ("MulBackward0", vec![SavedTensor::input(a), SavedTensor::input(bt)]),
-                Arith::Div => ("DivBackward0", vec![SavedTensor::input(a), SavedTensor::input(bt)]),
+            // As PyTorch, save only what the needed gradients use: `w * x` with a plain `x`
+            // keeps `x` alone, so modifying `w` in place afterwards is no error.
+            let (need_a, need_b) = (a.requires_grad(), bt.requires_grad());
+            let mut saved = Vec::new();
+            let name = match op {
+                Arith::Add => "AddBackward0",
+                Arith::Sub => "SubBackward0",
+                Arith::Mul | Arith::Div => {
+                    if need_b {
+                        saved.push(SavedTensor::input(a));
+                    }
+                    if need_a || op == Arith::Div {
+                        saved.push(SavedTensor::input(bt));
+                    }
+                    if op == Arith::Mul {
+                        "MulBackward0"
+                    } else {
+                        "DivBackward0"
+                    }
+                }
             };
             record_unary(name, &[a, bt], out, saved, move |ctx| {
                 let g = ctx.grad();
+                // Saved: [a if b needs grad] then [b if a needs grad (Mul) / always (Div)].
+                let x = || &ctx.saved[0];
+                let y = || ctx.saved.last().expect("saved divisor");
                 Ok(match op {
                     Arith::Add => vec![Some(g.clone()), Some(if alpha_v == 1.0 { g.clone() } else { g * alpha_v })],
                     Arith::Sub => vec![Some(g.clone()), Some(if alpha_v == 1.0 { -g } else { g * -alpha_v })],
                     Arith::Mul => {
-                        let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
-                        vec![ctx.needs(0).then(|| g * y), ctx.needs(1).then(|| g * x)]
+                        vec![(need_a && ctx.needs(0)).then(|| g * y()), (need_b && ctx.needs(1)).then(|| g * x())]
                     }
-                    Arith::Div => {
-                        let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
-                        vec![ctx.needs(0).then(|| g / y), ctx.needs(1).then(|| -(g * &(&(x / y) / y)))]
-                    }
+                    Arith::Div => vec![
+                        (need_a && ctx.needs(0)).then(|| g / y()),
+                        (need_b && ctx.needs(1)).then(|| -(g * &(&(x() / y()) / y()))),
+                    ],
                 })
             });
         }
         Operand::Scalar(s) => {
             let v = s.to_f64();
+            // Python wraps a number into a 0-dim tensor, so torch records the tensor overloads'
+            // nodes (`x * 2` has `MulBackward0`).
             let name = match op {
-                Arith::Add => "AddBackward1",
-                Arith::Sub => "SubBackward1",
-                Arith::Mul => "MulBackward1",
-                Arith::Div => "DivBackward1",
+                Arith::Add => "AddBackward0",
+                Arith::Sub => "SubBackward0",
+                Arith::Mul => "MulBackward0",
+                Arith::Div => "DivBackward0",
             };
             record_unary(name, &[a], out, vec![], move |ctx| {
                 let g = ctx.grad();
@@ -240,7 +295,17 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn add_scaled<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Tensor {
-        unwrap(arith(Arith::Add, self, other.into(), Some(alpha.into())))
+        unwrap(self.try_add_scaled(other, alpha))
+    }
+
+    /// Fallible twin of [`Tensor::add_scaled`].
+    ///
+    /// ```
+    /// let i = torchlight::Tensor::from_slice(&[1i64]);
+    /// assert!(i.try_add_scaled(&i, 1.5).is_err()); // float alpha on an integer result
+    /// ```
+    pub fn try_add_scaled<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Result<Tensor> {
+        arith(Arith::Add, self, other.into(), Some(alpha.into()))
     }
 
     /// `self - alpha * other` (`torch.sub(self, other, alpha=alpha)`).
@@ -252,7 +317,29 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn sub_scaled<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Tensor {
-        unwrap(arith(Arith::Sub, self, other.into(), Some(alpha.into())))
+        unwrap(self.try_sub_scaled(other, alpha))
+    }
+
+    /// Fallible twin of [`Tensor::sub_scaled`].
+    ///
+    /// ```
+    /// let b = torchlight::Tensor::from_slice(&[true]);
+    /// assert!(b.try_sub_scaled(&b, 1).is_err()); // bool subtraction
+    /// ```
+    pub fn try_sub_scaled<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Result<Tensor> {
+        arith(Arith::Sub, self, other.into(), Some(alpha.into()))
+    }
+
+    /// `s - self` for a number `s` (Python's `s - t`, `torch.rsub`).
+    pub(crate) fn try_rsub_scalar(&self, s: Scalar) -> Result<Tensor> {
+        sub_check(Operand::Scalar(s), Operand::Tensor(self))?;
+        let dtype = result_type(&[Operand::Scalar(s), Operand::Tensor(self)]);
+        let out =
+            arith_kernel(Arith::Sub, &Tensor::full_dtype(&[], s, dtype), &self.to_dtype(dtype), self.shape(), None);
+        if needs_grad(&[self]) {
+            record_unary("RsubBackward1", &[self], &out, vec![], |ctx| Ok(vec![Some(-ctx.grad())]));
+        }
+        Ok(out)
     }
 }
 
@@ -454,14 +541,17 @@ impl Tensor {
                 &out,
                 vec![SavedTensor::input(self), SavedTensor::input(other)],
                 move |ctx| {
-                    // Ties split the gradient in half, as PyTorch does.
+                    // PyTorch's rule: ties split the gradient in half; the losing side gets 0; where
+                    // a NaN is involved nothing compares true, so both sides get the full gradient.
                     let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
                     let g = ctx.grad();
-                    let wins = if max { x.gt(y) } else { x.lt(y) };
-                    let half = x.eq(y).to_dtype(g.dtype()) * 0.5;
-                    let wx = wins.to_dtype(g.dtype()) + &half;
-                    let wy = (if max { x.lt(y) } else { x.gt(y) }).to_dtype(g.dtype()) + &half;
-                    Ok(vec![ctx.needs(0).then(|| g * &wx), ctx.needs(1).then(|| g * &wy)])
+                    let tie = x.eq(y);
+                    let shared = g.masked_fill(&tie, 0.0) + &g.mul(0.5).masked_fill(&tie.logical_not(), 0.0);
+                    let (x_loses, y_loses) = if max { (x.lt(y), x.gt(y)) } else { (x.gt(y), x.lt(y)) };
+                    Ok(vec![
+                        ctx.needs(0).then(|| shared.masked_fill(&x_loses, 0.0)),
+                        ctx.needs(1).then(|| shared.masked_fill(&y_loses, 0.0)),
+                    ])
                 },
             );
         }
@@ -578,26 +668,35 @@ impl Tensor {
     fn pow_tensor(&self, e: &Tensor) -> Result<Tensor> {
         let shape = broadcast_shapes(self.shape(), e.shape())?;
         let rt = result_type(&[Operand::Tensor(self), Operand::Tensor(e)]);
+        if rt == DType::Bool {
+            return Err(Error::NotImplemented("\"pow\" not implemented for 'Bool'".into()));
+        }
         let (x, y) = (self.to_dtype(rt), e.to_dtype(rt));
         let out = match rt {
             DType::F32 => binary_map::<f32, f32>(&x, &y, &shape, |a, b| a.powf(b)),
             DType::F64 => binary_map::<f64, f64>(&x, &y, &shape, |a, b| a.powf(b)),
             DType::I64 => binary_map::<i64, i64>(&x, &y, &shape, powi),
-            DType::Bool => binary_map::<bool, bool>(&x, &y, &shape, |a, b| a || !b),
+            DType::Bool => unreachable!("refused above"),
         };
         if needs_grad(&[self, e]) {
-            let saved = vec![SavedTensor::input(self), SavedTensor::input(e), SavedTensor::output(&out, 0)];
+            // The result is saved only for the exponent's gradient, as in PyTorch.
+            let mut saved = vec![SavedTensor::input(self), SavedTensor::input(e)];
+            if e.requires_grad() {
+                saved.push(SavedTensor::output(&out, 0));
+            }
             record_unary("PowBackward1", &[self, e], &out, saved, |ctx| {
-                let (x, y, r) = (&ctx.saved[0], &ctx.saved[1], &ctx.saved[2]);
+                let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
                 let g = ctx.grad();
+                // PyTorch's rule: 0 where the exponent is 0 (even at x = 0, where y·x^(y-1) is NaN).
                 let gx = ctx.needs(0).then(|| {
                     let ym1 = y.sub(1.0);
-                    g * &(y * &x.pow(&ym1))
+                    (g * &(y * &x.pow(&ym1))).masked_fill(&y.eq(0.0), 0.0)
                 });
                 // d/dy x^y = x^y ln x, taken as 0 where x == 0 and y >= 0 (PyTorch's mask).
-                let gy = ctx.needs(1).then(|| {
+                let gy = ctx.saved.get(2).filter(|_| ctx.needs(1)).map(|r| {
                     let mask = x.eq(0.0).logical_and(&y.ge(0.0));
-                    (g * &(r * &x.log())).masked_fill(&mask, 0.0)
+                    // The log is taken in the result dtype (`f32 ** f64` differentiates in f64).
+                    (g * &(r * &x.to_dtype(r.dtype()).log())).masked_fill(&mask, 0.0)
                 });
                 Ok(vec![gx, gy])
             });

@@ -1,7 +1,7 @@
 //! In-place ops (`add_`, `mul_`, ...) and the autograd rules around them: the leaf and
 //! view-of-leaf checks, and re-pointing the tensor's history at the new node.
 
-use super::binary::{arith_dtype, arith_kernel, record_arith, Arith, Operand};
+use super::binary::{alpha_check, arith_dtype, arith_kernel, record_arith, Arith, Operand};
 use super::binary_kernel::binary_inplace;
 use crate::autograd::grad_mode::is_grad_enabled;
 use crate::error::unwrap;
@@ -89,6 +89,7 @@ impl Tensor {
 
     fn arith_(&self, op: Arith, other: Operand, alpha: Option<Scalar>) -> Result<()> {
         let rt = arith_dtype(op, self, other)?;
+        alpha_check(rt, alpha)?;
         if !rt.can_cast_to(self.dtype()) {
             return Err(Error::Runtime(format!(
                 "result type {} can't be cast to the desired output type {}",
@@ -211,8 +212,41 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn add_scaled_<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> &Tensor {
-        unwrap(self.arith_(Arith::Add, other.into(), Some(alpha.into())));
+        unwrap(self.try_add_scaled_(other, alpha));
         self
+    }
+
+    /// Fallible twin of [`Tensor::add_scaled_`].
+    ///
+    /// ```
+    /// let i = torchlight::Tensor::from_slice(&[1i64]);
+    /// assert!(i.try_add_scaled_(&i.copy(), 0.5).is_err());
+    /// ```
+    pub fn try_add_scaled_<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Result<()> {
+        self.arith_(Arith::Add, other.into(), Some(alpha.into()))
+    }
+
+    /// In-place `self -= alpha * other` (`tensor.sub_(other, alpha=alpha)`).
+    ///
+    /// ```
+    /// let p = torchlight::Tensor::from_slice(&[1.0f32]);
+    /// p.sub_scaled_(&torchlight::Tensor::from_slice(&[2.0f32]), 0.5);
+    /// assert_eq!(p.to_vec::<f32>(), vec![0.0]);
+    /// ```
+    #[track_caller]
+    pub fn sub_scaled_<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> &Tensor {
+        unwrap(self.try_sub_scaled_(other, alpha));
+        self
+    }
+
+    /// Fallible twin of [`Tensor::sub_scaled_`].
+    ///
+    /// ```
+    /// let b = torchlight::Tensor::from_slice(&[true]);
+    /// assert!(b.try_sub_scaled_(&b.copy(), 1).is_err());
+    /// ```
+    pub fn try_sub_scaled_<'a>(&self, other: impl Into<Operand<'a>>, alpha: impl Into<Scalar>) -> Result<()> {
+        self.arith_(Arith::Sub, other.into(), Some(alpha.into()))
     }
 
     /// In-place clamp (`tensor.clamp_(min, max)`).
@@ -224,11 +258,39 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn clamp_(&self, min: Option<f64>, max: Option<f64>) -> &Tensor {
-        unwrap(self.inplace(
-            &[],
-            |dst| dst.copy_kernel(&dst.detach().clamp_kernel(min, max)),
-            |snap| Ok(snap.clamp(min, max)),
-        ));
+        unwrap(self.try_clamp_(min, max));
         self
+    }
+
+    /// Fallible twin of [`Tensor::clamp_`]: fails where the bounds would change the dtype.
+    ///
+    /// ```
+    /// let i = torchlight::Tensor::from_slice(&[1i64]);
+    /// assert!(i.try_clamp_(Some(0.5), None).is_err());
+    /// ```
+    pub fn try_clamp_(&self, min: Option<f64>, max: Option<f64>) -> Result<()> {
+        let rt = self.clamp_dtype(min, max);
+        if !rt.can_cast_to(self.dtype()) {
+            // clamp_'s check prints the output type by its C++ name.
+            let cpp = match self.dtype() {
+                crate::DType::Bool => "bool",
+                crate::DType::I64 => "long int",
+                crate::DType::F32 => "float",
+                crate::DType::F64 => "double",
+            };
+            return Err(Error::Runtime(format!(
+                "result type {} can't be cast to the desired output type {cpp}",
+                rt.scalar_name()
+            )));
+        }
+        // Validate the bounds before touching anything.
+        if min.is_none() && max.is_none() {
+            return self.clamp_kernel(min, max).map(|_| ());
+        }
+        self.inplace(
+            &[],
+            |dst| dst.copy_kernel(&unwrap(dst.detach().clamp_kernel(min, max))),
+            |snap| snap.try_clamp(min, max),
+        )
     }
 }

@@ -12,6 +12,7 @@ mod linalg;
 mod masked;
 pub(crate) mod masked_index;
 mod operators;
+mod pointwise;
 mod promote;
 mod random;
 mod reduce;

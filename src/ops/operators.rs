@@ -75,8 +75,9 @@ macro_rules! binary_operator {
 }
 
 binary_operator!(Add, add, add, |s, t| t.add(s));
-binary_operator!(Sub, sub, sub, |s, t| t.neg().add(s));
+binary_operator!(Sub, sub, sub, |s, t| crate::error::unwrap(t.try_rsub_scalar(s.into())));
 binary_operator!(Mul, mul, mul, |s, t| t.mul(s));
+// Python's `s / t` is `t.reciprocal() * s` (`Tensor.__rdiv__`); the same rounding follows.
 binary_operator!(Div, div, div, |s, t| t.reciprocal().mul(s));
 
 impl Neg for &Tensor {

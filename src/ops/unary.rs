@@ -4,10 +4,12 @@
 // `x != x` is the NaN test that works for every element type.
 #![allow(clippy::eq_op, clippy::if_same_then_else)]
 
+use super::binary::Operand;
 use super::binary_kernel::unary_map;
+use super::promote::result_type;
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};
-use crate::{dispatch_num, DType, Scalar, Tensor};
+use crate::{dispatch_num, DType, Error, Result, Scalar, Tensor};
 use num_traits::Zero;
 
 impl Tensor {
@@ -129,12 +131,24 @@ float_unary_ops! {
 }
 
 macro_rules! same_type_unary_ops {
-    ($( $(#[$doc:meta])* $name:ident, $node:literal, |$x:ident| $body:expr, bool: $bool_body:expr, $save:ident, |$g:ident, $s:ident| $grad:expr; )*) => {
+    ($( $(#[$doc:meta])* $name:ident, $try_name:ident, $node:literal, |$x:ident| $body:expr,
+        bool: $bool:expr, $save:ident, |$g:ident, $s:ident| $grad:expr; )*) => {
         impl Tensor {$(
             $(#[$doc])*
+            #[track_caller]
             pub fn $name(&self) -> Tensor {
+                crate::error::unwrap(self.$try_name())
+            }
+
+            #[doc = concat!("Fallible twin of [`Tensor::", stringify!($name), "`]: fails on bool tensors where PyTorch does.")]
+            ///
+            /// ```
+            /// let t = torchlight::Tensor::from_slice(&[1.0f32]);
+            #[doc = concat!("assert!(t.", stringify!($try_name), "().is_ok());")]
+            /// ```
+            pub fn $try_name(&self) -> Result<Tensor> {
                 let out = dispatch_num!(self.dtype(), T => unary_map::<T, T>(self, |$x: T| $body),
-                    _ => unary_map::<bool, bool>(self, |$x: bool| $bool_body));
+                    _ => { let f: fn(&Tensor) -> Result<Tensor> = $bool; f(self)? });
                 if needs_grad(&[self]) {
                     record_unary($node, &[self], &out, save!($save, self, out), |ctx| {
                         let $g = ctx.grad();
@@ -142,12 +156,18 @@ macro_rules! same_type_unary_ops {
                         Ok(vec![Some($grad)])
                     });
                 }
-                out
+                Ok(out)
             }
         )*}
     };
 }
 
+/// What a bool input gives: PyTorch's NotImplementedError text.
+fn bool_unsupported(msg: &str) -> Result<Tensor> {
+    Err(Error::NotImplemented(msg.into()))
+}
+
+/// PyTorch's `(0 < x) - (x < 0)`: NaN gives 0, and -0.0 gives +0.0.
 fn signum<T: crate::NumElement>(x: T) -> T {
     let zero = T::zero();
     if x > zero {
@@ -155,7 +175,7 @@ fn signum<T: crate::NumElement>(x: T) -> T {
     } else if x < zero {
         -T::one()
     } else {
-        x // keeps 0 and NaN, as torch.sign does
+        zero
     }
 }
 
@@ -165,51 +185,86 @@ same_type_unary_ops! {
     /// ```
     /// assert_eq!(torchlight::Tensor::from_slice(&[1i64]).neg().to_vec::<i64>(), vec![-1]);
     /// ```
-    neg, "NegBackward0", |x| -x, bool: !x, x, |g, _x| -g;
+    neg, try_neg, "NegBackward0", |x| -x,
+        bool: |_| bool_unsupported("Negation, the `-` operator, on a bool tensor is not supported. If you are trying \
+            to invert a mask, use the `~` or `logical_not()` operator instead."),
+        x, |g, _x| -g;
     /// Elementwise absolute value (`torch.abs`).
     ///
     /// ```
     /// assert_eq!(torchlight::Tensor::from_slice(&[-2.0f32]).abs().to_vec::<f32>(), vec![2.0]);
     /// ```
-    abs, "AbsBackward0", |x| if x < T::zero() { -x } else { x }, bool: x, x, |g, x| g * &x.sign();
+    abs, try_abs, "AbsBackward0", |x| if x < T::zero() || x == T::zero() { T::zero() - x } else { x },
+        bool: |_| bool_unsupported("\"abs_cpu\" not implemented for 'Bool'"), x, |g, x| g * &x.sign();
     /// Elementwise sign: -1, 0 or 1 (`torch.sign`).
     ///
     /// ```
     /// assert_eq!(torchlight::Tensor::from_slice(&[-2.0f32, 0.0]).sign().to_vec::<f32>(), vec![-1.0, 0.0]);
     /// ```
-    sign, "SignBackward0", |x| signum(x), bool: x, x, |g, _x| g.zeros_like();
+    sign, try_sign, "SignBackward0", |x| signum(x), bool: |t| Ok(t.copy()), x, |g, _x| g.zeros_like();
     /// Elementwise `max(x, 0)` (`torch.relu`).
     ///
     /// ```
     /// assert_eq!(torchlight::Tensor::from_slice(&[-1.0f32, 2.0]).relu().to_vec::<f32>(), vec![0.0, 2.0]);
     /// ```
-    relu, "ReluBackward0", |x| if x > T::zero() { x } else if x != x { x } else { T::zero() }, bool: x, y,
+    relu, try_relu, "ReluBackward0", |x| if x < T::zero() { T::zero() } else { x },
+        bool: |_| bool_unsupported("Boolean inputs not supported for relu"), y,
         |g, y| g * &y.gt(0.0).to_dtype(g.dtype());
+}
+
+/// A clamp bound as the number PyTorch would see: whole values count as Python ints, so an
+/// integer tensor clamped to `Some(1.0)` stays int64 (`torch.clamp(t, min=1)`), while
+/// `Some(1.5)` makes it float32.
+fn bound_scalar(v: f64) -> Scalar {
+    if v.fract() == 0.0 && v.abs() < 9.2e18 {
+        Scalar::Int(v as i64)
+    } else {
+        Scalar::Float(v)
+    }
 }
 
 impl Tensor {
     /// Clamps every element into `[min, max]` (`torch.clamp`); either bound may be `None`.
+    /// Where `min > max` every element becomes `max`, and NaN stays NaN, as in PyTorch.
+    ///
+    /// Panics when both bounds are `None`.
     ///
     /// ```
     /// let t = torchlight::Tensor::from_slice(&[-2.0f32, 0.5, 3.0]);
     /// assert_eq!(t.clamp(Some(-1.0), Some(1.0)).to_vec::<f32>(), vec![-1.0, 0.5, 1.0]);
     /// ```
+    #[track_caller]
     pub fn clamp(&self, min: Option<f64>, max: Option<f64>) -> Tensor {
-        let out = self.clamp_kernel(min, max);
+        crate::error::unwrap(self.try_clamp(min, max))
+    }
+
+    /// Fallible twin of [`Tensor::clamp`].
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::from_slice(&[1.0f32]);
+    /// assert!(t.try_clamp(None, None).is_err());
+    /// ```
+    pub fn try_clamp(&self, min: Option<f64>, max: Option<f64>) -> Result<Tensor> {
+        let out = self.clamp_kernel(min, max)?;
         if needs_grad(&[self]) {
-            record_unary("ClampBackward1", &[self], &out, vec![SavedTensor::input(self)], move |ctx| {
+            let name = match (min, max) {
+                (Some(_), None) => "ClampMinBackward0",
+                (None, Some(_)) => "ClampMaxBackward0",
+                _ => "ClampBackward1",
+            };
+            record_unary(name, &[self], &out, vec![SavedTensor::input(self)], move |ctx| {
                 let x = &ctx.saved[0];
-                let mut keep = x.ones_like().to_dtype(DType::Bool);
-                if let Some(lo) = min {
-                    keep = keep.logical_and(&x.ge(lo));
-                }
-                if let Some(hi) = max {
-                    keep = keep.logical_and(&x.le(hi));
-                }
+                // The gradient passes where min <= x <= max (NaN inputs get none).
+                let keep = match (min, max) {
+                    (Some(lo), Some(hi)) => x.ge(lo).logical_and(&x.le(hi)),
+                    (Some(lo), None) => x.ge(lo),
+                    (_, Some(hi)) => x.le(hi),
+                    (None, None) => unreachable!("checked in forward"),
+                };
                 Ok(vec![Some(ctx.grad() * &keep.to_dtype(ctx.grad().dtype()))])
             });
         }
-        out
+        Ok(out)
     }
 
     /// `clamp(min, None)` (`torch.clamp_min`).
@@ -230,23 +285,26 @@ impl Tensor {
         self.clamp(None, Some(max))
     }
 
-    pub(crate) fn clamp_kernel(&self, min: Option<f64>, max: Option<f64>) -> Tensor {
-        // Bounds are scalars: an integer tensor with float bounds becomes float (PyTorch).
-        let bound_is_float = |b: Option<f64>| b.is_some_and(|v| v.fract() != 0.0);
-        let x = if !self.dtype().is_floating_point() && (bound_is_float(min) || bound_is_float(max)) {
-            self.float_input()
-        } else {
-            self.clone()
-        };
-        dispatch_num!(x.dtype(), T => {
-            let lo = min.map(|v| Scalar::Float(v).to_elem::<T>());
-            let hi = max.map(|v| Scalar::Float(v).to_elem::<T>());
+    /// The dtype `clamp` computes in: the bounds take part in type promotion as numbers.
+    pub(crate) fn clamp_dtype(&self, min: Option<f64>, max: Option<f64>) -> DType {
+        let mut ops = vec![Operand::Tensor(self)];
+        ops.extend(min.into_iter().chain(max).map(|v| Operand::Scalar(bound_scalar(v))));
+        result_type(&ops)
+    }
+
+    pub(crate) fn clamp_kernel(&self, min: Option<f64>, max: Option<f64>) -> Result<Tensor> {
+        if min.is_none() && max.is_none() {
+            return Err(Error::Runtime("torch.clamp: At least one of 'min' or 'max' must not be None".into()));
+        }
+        let x = self.to_dtype(self.clamp_dtype(min, max));
+        Ok(dispatch_num!(x.dtype(), T => {
+            let lo = min.map(|v| bound_scalar(v).to_elem::<T>());
+            let hi = max.map(|v| bound_scalar(v).to_elem::<T>());
             unary_map::<T, T>(&x, move |v| {
-                #[allow(clippy::eq_op)]
                 if v != v { return v; }
                 let v = match lo { Some(l) if v < l => l, _ => v };
                 match hi { Some(h) if v > h => h, _ => v }
             })
-        }, _ => x.copy())
+        }, _ => unreachable!("bool promotes to int64 with any bound")))
     }
 }

@@ -116,11 +116,12 @@ pub(crate) fn torch_size_str(shape: &[usize]) -> String {
     format!("torch.Size({shape:?})")
 }
 
-/// Broadcasts two shapes with NumPy's rules, or gives PyTorch's error.
+/// Broadcasts two shapes with NumPy's rules, or gives PyTorch's error. Like PyTorch's
+/// `infer_size`, dims are checked from the last, so the error names the rightmost mismatch.
 pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> crate::Result<Shape> {
     let n = a.len().max(b.len());
     let mut out: Shape = SmallVec::from_elem(0, n);
-    for i in 0..n {
+    for i in (0..n).rev() {
         let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
         let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
         out[i] = if da == db || db == 1 {
