@@ -12,7 +12,7 @@ Sections:
 * load: load_state_dict outcomes (error text or missing/unexpected keys).
 * train_eval, grads, repr: mode propagation, zero_grad / requires_grad_, printed modules.
 * linear_init, init, gain, fan: initial values and nn.init streams (bit for bit) per seed.
-* linear, layernorm, dropout, flatten: forward and input/parameter gradients of
+* linear, layernorm, dropout, embedding, flatten: forward and input/parameter gradients of
   (out * grad_output).sum() on contiguous, transposed, expanded and empty inputs.
 * errors: messages.
 * seed3, seed5: the first step of the seed programs.
@@ -262,6 +262,8 @@ def reprs():
         "layernorm_no_bias": repr(nn.LayerNorm(5, bias=False)),
         "flatten": repr(nn.Flatten()),
         "unflatten": repr(nn.Unflatten(1, (6,))),
+        "embedding": repr(nn.Embedding(10, 3)),
+        "embedding_padding": repr(nn.Embedding(10, 3, padding_idx=-2)),
     }
 
 
@@ -430,6 +432,36 @@ def dropout_cases():
     return cases, cases_special
 
 
+def embedding_cases():
+    init = []
+    for seed in SEEDS:
+        for num, dim, pad in [(10, 3, None), (3, 2, None), (5, 4, 1), (6, 3, -1), (2, 2, 0)]:
+            torch.manual_seed(seed)
+            e = nn.Embedding(num, dim, padding_idx=pad)
+            init.append({"seed": seed, "num": num, "dim": dim, "padding_idx": pad, "weight": T(e.weight),
+                         "next": T(torch.rand(2))})
+    fwd = []
+    for name, pad, idx in [
+        ("2d_padding", 1, torch.tensor([[1, 2, 1], [4, 1, 0]])),
+        ("1d", None, torch.tensor([3, 3, 0, 4])),
+        ("scalar", None, torch.tensor(2)),
+        ("empty", None, torch.zeros(2, 0, dtype=torch.long)),
+        ("transposed_padding", 0, torch.tensor([[0, 1], [2, 0], [3, 3]]).t()),
+    ]:
+        torch.manual_seed(5)
+        e = nn.Embedding(5, 3, padding_idx=pad)
+        with torch.no_grad():
+            if pad is not None:
+                e.weight[pad] = torch.tensor([7.0, -7.0, 0.5])  # a non-zero padding row still reads as itself
+        y = e(idx)
+        g = torch.randn(y.shape)
+        (y * g).sum().backward()
+        fwd.append({"name": name, "padding_idx": pad, "weight": T(e.weight), "idx": T(idx),
+                    "transposed": name.startswith("transposed"), "y": T(y), "grad_output": T(g),
+                    "weight_grad": T(e.weight.grad)})
+    return {"init": init, "forward": fwd}
+
+
 def flatten_cases():
     x = torch.zeros(2, 3, 4, 5)
     out = []
@@ -462,6 +494,11 @@ def errors():
         "gain": error_of(lambda: nn.init.calculate_gain("swish")),
         "fan_mode": error_of(lambda: nn.init.kaiming_uniform_(torch.empty(2, 2), mode="fan_avg")),
         "missing_forward": error_of(lambda: nn.ModuleList()(x)),
+        "embedding_padding": error_of(lambda: nn.Embedding(3, 2, padding_idx=3)),
+        "embedding_range": error_of(lambda: nn.Embedding(3, 2)(torch.tensor([3]))),
+        "embedding_negative": error_of(lambda: nn.Embedding(3, 2)(torch.tensor([-1]))),
+        "embedding_float": error_of(lambda: nn.Embedding(3, 2)(torch.tensor([1.0]))),
+        "embedding_bool": error_of(lambda: nn.Embedding(3, 2)(torch.tensor([True]))),
     }
 
 
@@ -510,6 +547,7 @@ def main():
         "layernorm": layernorm_cases(),
         "dropout": dropout,
         "dropout_special": dropout_special,
+        "embedding": embedding_cases(),
         "flatten": flatten_cases(),
         "errors": errors(),
         "seed3": seed3(),

@@ -287,6 +287,60 @@ fn dropout_special_cases_match_torch() {
     }
 }
 
+// ---- Embedding --------------------------------------------------------------------------------
+
+fn embedding(num: usize, dim: usize, pad: &Value) -> nn::Embedding {
+    let e = nn::Embedding::new(num, dim);
+    match pad.as_i64() {
+        Some(p) => e.padding_idx(p),
+        None => e,
+    }
+}
+
+#[test]
+fn embedding_init_is_bit_exact() {
+    let _g = serial();
+    for c in fixture()["embedding"]["init"].as_array().unwrap() {
+        let what =
+            format!("seed {} Embedding({}, {}, padding_idx={})", c["seed"], c["num"], c["dim"], c["padding_idx"]);
+        torchlight::manual_seed(c["seed"].as_u64().unwrap());
+        let e = embedding(c["num"].as_u64().unwrap() as usize, c["dim"].as_u64().unwrap() as usize, &c["padding_idx"]);
+        assert_close(&e.weight, &c["weight"], 0.0, 0.0, &what);
+        assert_close(&Tensor::rand(&[2]), &c["next"], 0.0, 0.0, &format!("{what}: next draw"));
+    }
+}
+
+#[test]
+fn embedding_forward_backward_match_torch() {
+    let _g = serial();
+    for c in fixture()["embedding"]["forward"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let e = embedding(5, 3, &c["padding_idx"]);
+        torchlight::no_grad(|| e.weight.copy_(&tensor_from(&c["weight"])));
+        let idx = tensor_from(&c["idx"]);
+        // The fixture's transposed index is a transposed view, as here.
+        let idx = if c["transposed"].as_bool().unwrap() { idx.t().contiguous().t() } else { idx };
+        let y = e.forward(&idx);
+        assert_close(&y, &c["y"], 0.0, 0.0, &format!("{name}: y"));
+        backward_with(&y, c);
+        assert_close(&e.weight.grad().unwrap(), &c["weight_grad"], 1e-6, 1e-6, &format!("{name}: weight grad"));
+    }
+}
+
+#[test]
+fn embedding_errors_match_torch() {
+    let _g = serial();
+    assert_eq!(panic_text(|| drop(nn::Embedding::new(3, 2).padding_idx(3))), error_text("embedding_padding"));
+    let e = nn::Embedding::new(3, 2);
+    let err = |t: Tensor| e.try_forward(&t).unwrap_err().to_string();
+    assert_eq!(err(Tensor::from_slice(&[3i64])), error_text("embedding_range"));
+    assert_eq!(err(Tensor::from_slice(&[-1i64])), error_text("embedding_negative"));
+    assert_eq!(err(Tensor::from_slice(&[1.0f32])), error_text("embedding_float"));
+    assert_eq!(err(Tensor::from_slice(&[true])), error_text("embedding_bool"));
+    let frozen = nn::Embedding::from_pretrained(Tensor::ones(&[3, 2]), true);
+    assert!(!frozen.weight.requires_grad() && frozen.forward(&Tensor::from_slice(&[2i64])).shape() == [1, 2]);
+}
+
 // ---- Flatten / Unflatten / Identity -------------------------------------------------------------
 
 #[test]

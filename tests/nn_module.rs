@@ -333,6 +333,8 @@ fn repr_matches_torch() {
     check(&nn::LayerNorm::new(&[5]).bias(false), "layernorm_no_bias");
     check(&nn::Flatten::default(), "flatten");
     check(&nn::Unflatten::new(1, &[6]), "unflatten");
+    check(&nn::Embedding::new(10, 3), "embedding");
+    check(&nn::Embedding::new(10, 3).padding_idx(-2), "embedding_padding");
     let boxed: Box<dyn Module> = Box::new(model_mixed());
     assert_eq!(format!("{boxed}"), e["mixed"].as_str().unwrap());
 }

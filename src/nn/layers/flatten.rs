@@ -2,8 +2,7 @@
 
 use super::py_tuple;
 use crate::nn::{Module, TrainingFlag, Visitor, VisitorMut};
-use crate::tensor::layout::wrap_dim;
-use crate::{Error, Result, Tensor};
+use crate::{Result, Tensor};
 
 /// Flattens dims `start_dim..=end_dim` into one (`torch.nn.Flatten`; PyTorch's defaults are
 /// `1, -1`, see [`Flatten::default`]).
@@ -95,33 +94,7 @@ impl Unflatten {
     /// );
     /// ```
     pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
-        let d = wrap_dim(self.dim, input.dim())?;
-        let sizes = &self.unflattened_size;
-        if sizes.is_empty() {
-            return Err(Error::Runtime("unflatten: sizes must be non-empty".into()));
-        }
-        let n = input.shape()[d];
-        let known: i64 = sizes.iter().filter(|&&s| s != -1).product();
-        let inferred = sizes.iter().filter(|&&s| s == -1).count();
-        let fits = match inferred {
-            0 => known == n as i64,
-            1 => known != 0 && (n as i64) % known == 0,
-            _ => false,
-        };
-        if inferred > 1 {
-            return Err(Error::Runtime(
-                "unflatten got an unexpected error:\nonly one dimension can be inferred".into(),
-            ));
-        }
-        if !fits {
-            return Err(Error::Runtime(format!(
-                "unflatten: Provided sizes {sizes:?} don't multiply up to the size of dim {d} ({n}) in the input tensor"
-            )));
-        }
-        let mut shape: Vec<i64> = input.shape()[..d].iter().map(|&s| s as i64).collect();
-        shape.extend(sizes.iter().map(|&s| if s == -1 { n as i64 / known } else { s }));
-        shape.extend(input.shape()[d + 1..].iter().map(|&s| s as i64));
-        input.try_reshape(&shape)
+        input.try_unflatten(self.dim, &self.unflattened_size)
     }
 }
 

@@ -1,11 +1,13 @@
-//! Layers, one file per family: linear, flatten/reshape, dropout, normalization.
+//! Layers, one file per family: linear, flatten/reshape, dropout, embedding, normalization.
 
 mod dropout;
+mod embedding;
 mod flatten;
 mod linear;
 mod normalization;
 
 pub use dropout::Dropout;
+pub use embedding::Embedding;
 pub use flatten::{Flatten, Unflatten};
 pub use linear::{Identity, Linear};
 pub use normalization::LayerNorm;
