@@ -8,6 +8,7 @@ mod factory;
 mod inplace;
 mod masked;
 mod operators;
+mod pointwise;
 mod promote;
 mod random;
 mod reduce;
