@@ -13,6 +13,7 @@ mod promote;
 mod random;
 mod reduce;
 mod shape;
+mod softmax;
 mod unary;
 
 pub use binary::Operand;
