@@ -17,6 +17,7 @@ mod display;
 mod dtype;
 mod error;
 pub mod format;
+pub mod nn;
 mod ops;
 pub mod random;
 mod scalar;

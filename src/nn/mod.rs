@@ -1,0 +1,3 @@
+//! Neural-network building blocks (`torch.nn`).
+
+pub mod functional;
