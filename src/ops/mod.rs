@@ -5,6 +5,7 @@ mod binary;
 mod binary_kernel;
 mod copy;
 mod factory;
+mod float_map;
 mod index;
 mod inplace;
 mod join;
@@ -19,6 +20,7 @@ mod reduce;
 mod reduce_minmax;
 mod shape;
 pub(crate) mod slice;
+mod softmax;
 mod stats;
 mod unary;
 

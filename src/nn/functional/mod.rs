@@ -1,0 +1,75 @@
+//! Stateless functions mirroring `torch.nn.functional`: activations, dropout and losses.
+//!
+//! Rust has no default arguments, so every function takes all of PyTorch's parameters in
+//! PyTorch's order (without the deprecated `size_average`/`reduce`); the docs give PyTorch's
+//! defaults. The loss structs in [`crate::nn::loss`] carry those defaults for you.
+//!
+//! ```
+//! use torchlight::nn::functional as F;
+//! use torchlight::Tensor;
+//! let x = Tensor::from_slice(&[-1.0f32, 0.0, 2.0]);
+//! assert_eq!(F::relu(&x).to_vec::<f32>(), vec![0.0, 0.0, 2.0]);
+//! let loss = F::mse_loss(&x, &Tensor::zeros(&[3]), F::Reduction::Sum);
+//! assert_eq!(loss.item(), 5.0);
+//! ```
+
+mod activation;
+mod bce;
+mod dropout;
+mod loss;
+mod nll;
+
+pub use activation::{
+    elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh, try_elu, try_gelu,
+    try_leaky_relu, try_log_softmax, try_silu, try_softmax, try_softplus,
+};
+pub use bce::{
+    binary_cross_entropy, binary_cross_entropy_with_logits, try_binary_cross_entropy,
+    try_binary_cross_entropy_with_logits,
+};
+pub use dropout::{dropout, try_dropout};
+pub use loss::{
+    huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss, try_huber_loss, try_kl_div, try_l1_loss, try_mse_loss,
+    try_smooth_l1_loss, Reduction,
+};
+pub use nll::{cross_entropy, nll_loss, try_cross_entropy, try_nll_loss};
+
+/// Maps every element of a float tensor with one formula written once for both precisions:
+/// `$T` is bound to `f32`, then `f64`.
+macro_rules! map_each {
+    ($x:expr, $T:ident, |$v:ident| $body:expr) => {{
+        #[allow(clippy::unnecessary_cast)]
+        let out = $x.map_float(
+            {
+                type $T = f32;
+                move |$v: $T| -> $T { $body }
+            },
+            {
+                type $T = f64;
+                move |$v: $T| -> $T { $body }
+            },
+        );
+        out
+    }};
+}
+
+/// Like `map_each!` for two broadcast operands; returns a `Result`.
+macro_rules! zip_each {
+    ($a:expr, $b:expr, $T:ident, |$u:ident, $v:ident| $body:expr) => {{
+        #[allow(clippy::unnecessary_cast)]
+        let out = $a.zip_float(
+            $b,
+            {
+                type $T = f32;
+                move |$u: $T, $v: $T| -> $T { $body }
+            },
+            {
+                type $T = f64;
+                move |$u: $T, $v: $T| -> $T { $body }
+            },
+        );
+        out
+    }};
+}
+
+pub(crate) use {map_each, zip_each};
