@@ -10,7 +10,7 @@ use torchlight::{self as tl, Tensor};
 
 const POLY_STEPS: usize = 2000;
 /// The shared initial values of W1 (`torch.manual_seed(0); torch.randn(4)`).
-const W1_INIT: [f32; 4] = [1.5409960746765137, -0.293428897857666, -2.1787893772125244, 0.5684312582015991];
+const W1_INIT: [f64; 4] = [1.5409960746765137, -0.293428897857666, -2.1787893772125244, 0.5684312582015991];
 
 fn emit(fields: &[(&str, String)]) {
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
@@ -23,7 +23,7 @@ fn list(v: &[f64]) -> String {
 
 fn run_w1(x: &Tensor, y: &Tensor) -> (f64, f64) {
     let lr = 1e-6;
-    let p: Vec<Tensor> = W1_INIT.iter().map(|&v| Tensor::scalar(v).requires_grad_(true)).collect();
+    let p: Vec<Tensor> = W1_INIT.iter().map(|&v| Tensor::scalar(v as f32).requires_grad_(true)).collect();
     let (a, b, c, d) = (&p[0], &p[1], &p[2], &p[3]);
     let t0 = Instant::now();
     let mut last = 0.0;
