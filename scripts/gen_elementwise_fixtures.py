@@ -128,9 +128,11 @@ UNARY = {
     "clamp_min": (lambda x: torch.clamp_min(x, -0.5), lambda n: torch.randn(n)),
     "clamp_max": (lambda x: torch.clamp_max(x, 0.7), lambda n: torch.randn(n)),
     "clamp_int_bounds": (lambda x: torch.clamp(x, min=-1, max=2), lambda n: torch.randn(n) * 3),
+    "logical_not": (torch.logical_not, lambda n: torch.randn(n).clamp(min=0)),
 }
 # Ops whose CPU kernels are exactly rounded (no MKL / SLEEF): compared bit for bit.
-EXACT = {"neg", "abs", "sign", "relu", "clamp", "clamp_min", "clamp_max", "clamp_int_bounds", "reciprocal", "rsqrt"}
+EXACT = {"neg", "abs", "sign", "relu", "clamp", "clamp_min", "clamp_max", "clamp_int_bounds", "reciprocal", "rsqrt",
+         "logical_not"}
 SPECIAL = torch.tensor([math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 1e-30, 80.0, -100.0])
 
 

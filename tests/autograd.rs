@@ -160,7 +160,7 @@ fn autograd_grad() {
     let c = case("grad_outputs");
     let x = leaf(&c["x"]);
     let opts = GradOptions { grad_outputs: Some(vec![tensor_from(&c["go"])]), ..Default::default() };
-    let g = autograd::grad(&[&x.exp() * &x], &[x.clone()], opts).unwrap();
+    let g = autograd::grad(&[&x.exp() * &x], std::slice::from_ref(&x), opts).unwrap();
     close(g[0].as_ref().unwrap(), &c["gx"], "grad_outputs");
 }
 
@@ -173,11 +173,11 @@ fn create_graph_higher_order_derivatives() {
         let c = case(&format!("double_{name}"));
         let x = leaf(&c["x"]);
         let create = || GradOptions { create_graph: true, ..Default::default() };
-        let d1 = autograd::grad(&[f(&x).sum()], &[x.clone()], create()).unwrap().remove(0).unwrap();
+        let d1 = autograd::grad(&[f(&x).sum()], std::slice::from_ref(&x), create()).unwrap().remove(0).unwrap();
         assert!(d1.requires_grad(), "{name}: first derivative is differentiable");
         assert_eq!(d1.grad_fn().unwrap().name(), c["d1_grad_fn"].as_str().unwrap(), "{name}");
-        let d2 = autograd::grad(&[d1.sum()], &[x.clone()], create()).unwrap().remove(0).unwrap();
-        let d3 = autograd::grad(&[d2.sum()], &[x.clone()], Default::default()).unwrap().remove(0).unwrap();
+        let d2 = autograd::grad(&[d1.sum()], std::slice::from_ref(&x), create()).unwrap().remove(0).unwrap();
+        let d3 = autograd::grad(&[d2.sum()], std::slice::from_ref(&x), Default::default()).unwrap().remove(0).unwrap();
         assert!(!d3.requires_grad());
         close(&d1, &c["d1"], &format!("{name}'"));
         close(&d2, &c["d2"], &format!("{name}''"));
@@ -500,8 +500,10 @@ fn legendre_tutorial_trajectory() {
 #[test]
 fn gradcheck_accepts_right_and_rejects_wrong_functions() {
     let x = Tensor::from_slice(&[-0.9f64, -0.3, 0.2, 0.7]).requires_grad_(true);
-    gradcheck(|v| apply(LegendrePolynomial3, &[&v[0]]).remove(0), &[x.clone()], Default::default()).unwrap();
-    let e = gradcheck(|v| apply(WrongLegendre, &[&v[0]]).remove(0), &[x.clone()], Default::default()).unwrap_err();
+    gradcheck(|v| apply(LegendrePolynomial3, &[&v[0]]).remove(0), std::slice::from_ref(&x), Default::default())
+        .unwrap();
+    let e = gradcheck(|v| apply(WrongLegendre, &[&v[0]]).remove(0), std::slice::from_ref(&x), Default::default())
+        .unwrap_err();
     assert!(e.to_string().starts_with("Jacobian mismatch"), "{e}");
     // Float32 inputs are refused: the finite differences would be meaningless.
     let x32 = Tensor::from_slice(&[0.5f32]).requires_grad_(true);

@@ -165,6 +165,7 @@ fn unary(op: &str, x: &Tensor) -> Result<Tensor> {
         "clamp_min" => x.clamp_min(-0.5),
         "clamp_max" => x.clamp_max(0.7),
         "clamp_int_bounds" => x.try_clamp(Some(-1.0), Some(2.0))?,
+        "logical_not" => x.logical_not(),
         o => panic!("unknown unary op {o}"),
     })
 }

@@ -534,3 +534,19 @@ fn adagrad_creates_state_eagerly_and_lazily_for_added_groups() {
     assert_eq!(sd.state[&1]["sum"].to_vec::<f32>(), vec![1.5], "lazy state starts at the default accumulator");
     assert_eq!(sd.state[&0]["step"].item(), 0.0, "a has no grad: its step did not advance");
 }
+
+#[test]
+fn adam_with_decoupled_weight_decay_is_adamw() {
+    let pb = problem();
+    let cfg = &fixture()["trajectories"]["adamw_wd"];
+    let (a, b) = (pb.params(), pb.params());
+    let mut adamw = build(cfg, &a);
+    let mut adam = optim::Adam::new(b.to_vec(), 0.01).weight_decay(0.3).decoupled_weight_decay(true);
+    for t in 0..10 {
+        pb.set_grads(&a, t);
+        adamw.step();
+        pb.set_grads(&b, t);
+        adam.step();
+    }
+    assert_eq!(flat(&a), flat(&b));
+}

@@ -9,7 +9,7 @@ use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::strided::walk;
 use crate::error::unwrap;
 use crate::tensor::layout::wrap_dim;
-use crate::{DType, Error, FloatElement, Layout, Result, Tensor};
+use crate::{is_grad_enabled, DType, Error, FloatElement, Layout, Result, Tensor};
 use rayon::prelude::*;
 
 /// How the rows along one dim sit in storage. Row `r` (row-major over the other dims) starts
@@ -122,6 +122,36 @@ fn softmax_kernel<T: FloatElement>(x: &Tensor, dim: usize, log: bool) -> Tensor 
     Tensor::from_vec(out, x.shape())
 }
 
+/// The input gradient of softmax (or log-softmax) for every row in one pass, from the
+/// output `y` and its gradient `g`: `y·(g - Σ g·y)`, or `g - exp(y)·Σ g`.
+fn softmax_backward_kernel<T: FloatElement>(g: &Tensor, y: &Tensor, dim: usize, log: bool) -> Tensor {
+    let (g, y) = (g.contiguous(), y.contiguous());
+    let out = g.with_slice(|gd: &[T], gl| {
+        y.with_slice(|yd: &[T], yl| {
+            let rows = Rows::new(gl, dim);
+            let (gd, yd) = (&gd[gl.offset..gl.offset + gl.numel()], &yd[yl.offset..yl.offset + yl.numel()]);
+            let mut out = vec![T::zero(); gl.numel()];
+            for_blocks(&mut out, rows.n * rows.inner, gl.numel(), |o, block| {
+                let start = o * rows.n * rows.inner;
+                for i in 0..rows.inner {
+                    let at = |k: usize| i + k * rows.inner;
+                    let mut s = T::zero();
+                    for k in 0..rows.n {
+                        let j = start + at(k);
+                        s = s + if log { gd[j] } else { gd[j] * yd[j] };
+                    }
+                    for k in 0..rows.n {
+                        let j = start + at(k);
+                        block[at(k)] = if log { gd[j] - yd[j].exp() * s } else { yd[j] * (gd[j] - s) };
+                    }
+                }
+            });
+            out
+        })
+    });
+    Tensor::from_vec(out, g.shape())
+}
+
 /// `log(sum(exp(x)))` of every row along `dim`, one value per row in row-major order.
 /// An infinite max is replaced by 0 (PyTorch does the same) so all -inf rows give -inf and
 /// rows holding +inf give +inf instead of NaN.
@@ -208,19 +238,18 @@ impl Tensor {
             }
         };
         if needs_grad(&[self]) {
-            let dims = [d as i64];
-            let saved = vec![SavedTensor::output(&out, 0)];
-            if log {
-                record_unary("LogSoftmaxBackward0", &[self], &out, saved, move |ctx| {
-                    let (g, y) = (ctx.grad(), &ctx.saved[0]);
-                    Ok(vec![Some(g - &(y.exp() * g.sum_dim(&dims, true)))])
-                });
-            } else {
-                record_unary("SoftmaxBackward0", &[self], &out, saved, move |ctx| {
-                    let (g, y) = (ctx.grad(), &ctx.saved[0]);
-                    Ok(vec![Some(y * &(g - &(g * y).sum_dim(&dims, true)))])
-                });
-            }
+            let name = if log { "LogSoftmaxBackward0" } else { "SoftmaxBackward0" };
+            record_unary(name, &[self], &out, vec![SavedTensor::output(&out, 0)], move |ctx| {
+                let (g, y) = (ctx.grad(), &ctx.saved[0]);
+                // One fused pass, or tensor ops when the gradient must differentiate again.
+                let dims = [d as i64];
+                Ok(vec![Some(match (is_grad_enabled(), log, y.dtype()) {
+                    (true, true, _) => g - &(y.exp() * g.sum_dim(&dims, true)),
+                    (true, false, _) => y * &(g - &(g * y).sum_dim(&dims, true)),
+                    (false, _, DType::F32) => softmax_backward_kernel::<f32>(g, y, d, log),
+                    (false, _, _) => softmax_backward_kernel::<f64>(g, y, d, log),
+                })])
+            });
         }
         Ok(out)
     }
@@ -294,6 +323,39 @@ mod tests {
                 t.logsumexp(&[dim], true).to_vec::<f64>(),
                 t.contiguous().logsumexp(&[dim], true).to_vec::<f64>()
             );
+        }
+    }
+
+    #[test]
+    fn large_tensors_match_row_by_row_results() {
+        // Big enough for the parallel path; every row is independent, so results are equal.
+        let x = (Tensor::arange(0.0, 70000.0, 1.0).sin() * 20.0f64).reshape(&[70, 1000]);
+        let (s, l) = (x.softmax(1), x.log_softmax(1));
+        for r in [0, 33, 69] {
+            let row = x.select(0, r).contiguous();
+            assert_eq!(s.select(0, r).to_vec::<f32>(), row.softmax(0).to_vec::<f32>());
+            assert_eq!(l.select(0, r).to_vec::<f32>(), row.log_softmax(0).to_vec::<f32>());
+        }
+        let lse = x.t().logsumexp(&[0], false);
+        assert_eq!(lse.to_vec::<f32>()[5], x.select(0, 5).logsumexp(&[0], false).item() as f32);
+    }
+
+    #[test]
+    fn fused_and_composed_backward_agree() {
+        let x = Tensor::from_vec((0..24).map(|v| (v as f64 * 1.3).sin() * 3.0).collect::<Vec<_>>(), &[2, 3, 4]);
+        let x = x.requires_grad_(true);
+        let w = x.detach().cos();
+        for log in [false, true] {
+            for dim in [0, 1, 2] {
+                let f = |x: &Tensor| if log { x.log_softmax(dim) } else { x.softmax(dim) };
+                let fused = crate::autograd::grad(&[(f(&x) * &w).sum()], std::slice::from_ref(&x), Default::default());
+                let opts = crate::autograd::GradOptions { create_graph: true, ..Default::default() };
+                let composed = crate::autograd::grad(&[(f(&x) * &w).sum()], std::slice::from_ref(&x), opts);
+                let (a, b) = (fused.unwrap()[0].clone().unwrap(), composed.unwrap()[0].clone().unwrap());
+                for (u, v) in a.to_vec::<f64>().iter().zip(b.to_vec::<f64>()) {
+                    assert!((u - v).abs() < 1e-14, "{u} {v}");
+                }
+            }
         }
     }
 

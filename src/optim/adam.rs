@@ -162,7 +162,7 @@ pub type Adam = AdamBase<false>;
 /// use torchlight::{optim::{self, Optimizer}, Tensor};
 /// let w = Tensor::from_slice(&[1.0f32]).requires_grad_(true);
 /// let mut opt = optim::AdamW::new(vec![w.clone()], 0.1);
-/// (&w * 0.0).sum().backward(); // zero gradient: only the decay acts
+/// w.mul(0.0).sum().backward(); // zero gradient: only the decay acts
 /// opt.step();
 /// assert_eq!(w.to_vec::<f32>(), vec![0.999]);
 /// ```
@@ -191,6 +191,18 @@ impl Adam {
     #[track_caller]
     pub fn from_groups(groups: Vec<ParamGroup>, lr: f64) -> Adam {
         unwrap(Adam::try_new(groups, AdamOptions { lr, ..Default::default() }))
+    }
+
+    /// Decouples the weight decay from the gradient (`decoupled_weight_decay=`), which makes
+    /// this Adam an AdamW.
+    ///
+    /// ```
+    /// let w = torchlight::Tensor::zeros(&[1]).requires_grad_(true);
+    /// let _ = torchlight::optim::Adam::new(vec![w], 0.1).weight_decay(0.01).decoupled_weight_decay(true);
+    /// ```
+    #[track_caller]
+    pub fn decoupled_weight_decay(self, decoupled: bool) -> Adam {
+        self.update(|o| o.decoupled_weight_decay = decoupled)
     }
 }
 

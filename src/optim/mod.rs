@@ -47,7 +47,7 @@ use crate::{Result, Tensor};
 /// use torchlight::{optim::{self, Optimizer}, Tensor};
 /// let w = Tensor::ones(&[2]).requires_grad_(true);
 /// let mut opt: Box<dyn Optimizer> = Box::new(optim::Adagrad::new(vec![w.clone()], 0.1));
-/// (&w * 3.0).sum().backward();
+/// w.mul(3.0).sum().backward();
 /// opt.step();
 /// opt.zero_grad();
 /// assert!(w.grad().is_none());

@@ -197,39 +197,77 @@ impl Tensor {
     }
 }
 
-/// Builds a tensor from a nested literal, like `torch.tensor([[1., 2.], [3., 4.]])`.
+impl Tensor {
+    /// Builds a tensor from numbers the way `torch.tensor(list)` does: any float makes the list
+    /// the default dtype (Python floats do, whatever their precision), else any int makes it
+    /// int64, else bool. Used by [`tensor!`](crate::tensor).
+    #[doc(hidden)]
+    pub fn from_scalars(data: &[Scalar], shape: &[usize]) -> Tensor {
+        let dtype = if data.iter().any(|s| matches!(s, Scalar::Float(_))) || data.is_empty() {
+            crate::get_default_dtype()
+        } else if data.iter().any(|s| matches!(s, Scalar::Int(_))) {
+            DType::I64
+        } else {
+            DType::Bool
+        };
+        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(data.iter().map(|s| s.to_elem::<T>()).collect()), shape))
+    }
+
+    /// Checks that nested rows all have `expected` elements, with PyTorch's ValueError text.
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn check_ragged(lens: impl IntoIterator<Item = usize>, expected: usize, dim: usize) {
+        for len in lens {
+            if len != expected {
+                panic!("expected sequence of length {expected} at dim {dim} (got {len})");
+            }
+        }
+    }
+}
+
+/// Builds a tensor from a nested literal of rank 0 to 3, like `torch.tensor([[1., 2.], [3., 4.]])`.
 ///
-/// The element type follows the literals: `1.0` gives float32... as Rust infers it
-/// (`f64` literals become float64 unless suffixed `f32`), `1` gives int64.
+/// The dtype follows PyTorch's rule for Python numbers, not the Rust types: any float makes it
+/// the default dtype (float32), else any integer makes it int64, else bool. Use
+/// [`Tensor::from_slice`] / [`Tensor::from_vec`] to keep a Rust element type (`f64` data as
+/// float64). Ragged rows panic with PyTorch's message.
 ///
 /// ```
-/// use torchlight::tensor;
-/// let t = tensor!([[1.0f32, 2.0], [3.0, 4.0]]);
-/// assert_eq!(t.shape(), &[2, 2]);
-/// let s = tensor!(5i64);
-/// assert_eq!(s.dim(), 0);
+/// use torchlight::{tensor, DType};
+/// let t = tensor!([[1.0, 2.0], [3.0, 4.0]]);
+/// assert_eq!((t.shape(), t.dtype()), (&[2, 2][..], DType::F32));
+/// assert_eq!(tensor!([1, 2, 3]).dtype(), DType::I64);
+/// assert_eq!(tensor!(5).dim(), 0);
+/// assert_eq!(tensor!([true, false]).dtype(), DType::Bool);
 /// ```
 #[macro_export]
 macro_rules! tensor {
-    ([$([$([$($x:expr),* $(,)?]),* $(,)?]),* $(,)?]) => {{
-        let rows: Vec<Vec<Vec<_>>> = vec![$(vec![$(vec![$($x),*]),*]),*];
+    // Higher-rank arms need at least one row, so that `[]` is 1-D and `[[]]` is (1, 0) as in
+    // PyTorch.
+    ([$([$([$($x:expr),* $(,)?]),+ $(,)?]),+ $(,)?]) => {{
+        let rows: Vec<Vec<Vec<$crate::Scalar>>> = vec![$(vec![$(vec![$($crate::Scalar::from($x)),*]),*]),*];
         let d0 = rows.len();
         let d1 = rows.first().map_or(0, |r| r.len());
         let d2 = rows.first().and_then(|r| r.first()).map_or(0, |r| r.len());
-        let flat: Vec<_> = rows.into_iter().flatten().flatten().collect();
-        $crate::Tensor::from_vec(flat, &[d0, d1, d2])
+        $crate::Tensor::check_ragged(rows.iter().map(|r| r.len()), d1, 1);
+        $crate::Tensor::check_ragged(rows.iter().flatten().map(|r| r.len()), d2, 2);
+        let flat: Vec<$crate::Scalar> = rows.into_iter().flatten().flatten().collect();
+        $crate::Tensor::from_scalars(&flat, &[d0, d1, d2])
     }};
-    ([$([$($x:expr),* $(,)?]),* $(,)?]) => {{
-        let rows: Vec<Vec<_>> = vec![$(vec![$($x),*]),*];
+    ([$([$($x:expr),* $(,)?]),+ $(,)?]) => {{
+        let rows: Vec<Vec<$crate::Scalar>> = vec![$(vec![$($crate::Scalar::from($x)),*]),*];
         let d0 = rows.len();
         let d1 = rows.first().map_or(0, |r| r.len());
-        let flat: Vec<_> = rows.into_iter().flatten().collect();
-        $crate::Tensor::from_vec(flat, &[d0, d1])
+        $crate::Tensor::check_ragged(rows.iter().map(|r| r.len()), d1, 1);
+        let flat: Vec<$crate::Scalar> = rows.into_iter().flatten().collect();
+        $crate::Tensor::from_scalars(&flat, &[d0, d1])
     }};
-    ([$($x:expr),* $(,)?]) => {
-        $crate::Tensor::from_slice(&[$($x),*])
-    };
+    ([$($x:expr),* $(,)?]) => {{
+        let flat: Vec<$crate::Scalar> = vec![$($crate::Scalar::from($x)),*];
+        let n = flat.len();
+        $crate::Tensor::from_scalars(&flat, &[n])
+    }};
     ($x:expr) => {
-        $crate::Tensor::scalar($x)
+        $crate::Tensor::from_scalars(&[$crate::Scalar::from($x)], &[])
     };
 }

@@ -125,7 +125,7 @@ fn phase(end_step: f64, keys: [&str; 4]) -> Phase {
 /// let mut opt = optim::SGD::new(vec![Tensor::zeros(&[1]).requires_grad_(true)], 0.1).momentum(0.9);
 /// let mut s = OneCycleLR::new(&mut opt, 0.5, 10);
 /// assert_eq!(s.get_last_lr(), &[0.020000000000000018]);
-/// for _ in 0..3 { s.step(&mut opt); }
+/// for _ in 0..2 { s.step(&mut opt); } // the peak: step pct_start * 10 - 1
 /// assert_eq!(s.get_last_lr(), &[0.5]);
 /// ```
 pub struct OneCycleLR {
