@@ -12,7 +12,7 @@ Sections:
 * load: load_state_dict outcomes (error text or missing/unexpected keys).
 * train_eval, grads, repr: mode propagation, zero_grad / requires_grad_, printed modules.
 * linear_init, init, gain, fan: initial values and nn.init streams (bit for bit) per seed.
-* linear, layernorm, dropout, embedding, flatten: forward and input/parameter gradients of
+* linear, layernorm, dropout, embedding, activations, flatten: forward and input/parameter gradients of
   (out * grad_output).sum() on contiguous, transposed, expanded and empty inputs.
 * errors: messages.
 * seed3, seed5: the first step of the seed programs.
@@ -462,6 +462,37 @@ def embedding_cases():
     return {"init": init, "forward": fwd}
 
 
+def activation_cases():
+    x1 = torch.tensor([-25.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 25.0])
+    torch.manual_seed(3)
+    x2 = torch.randn(3, 4) * 2
+    cases = []
+    for name, args, m, x in [
+        ("ReLU", {}, nn.ReLU(), x1),
+        ("LeakyReLU", {}, nn.LeakyReLU(), x1),
+        ("LeakyReLU", {"negative_slope": 0.2}, nn.LeakyReLU(0.2), x1),
+        ("ELU", {}, nn.ELU(), x1),
+        ("ELU", {"alpha": 0.5}, nn.ELU(0.5), x1),
+        ("GELU", {}, nn.GELU(), x1),
+        ("GELU", {"approximate": "tanh"}, nn.GELU("tanh"), x1),
+        ("SiLU", {}, nn.SiLU(), x1),
+        ("Sigmoid", {}, nn.Sigmoid(), x1),
+        ("Tanh", {}, nn.Tanh(), x1),
+        ("Softmax", {"dim": 1}, nn.Softmax(dim=1), x2),
+        ("Softmax", {"dim": 0}, nn.Softmax(dim=0), x2),
+        ("LogSoftmax", {"dim": -1}, nn.LogSoftmax(dim=-1), x2),
+        ("Softplus", {}, nn.Softplus(), x1),
+        ("Softplus", {"beta": 2.0, "threshold": 5.0}, nn.Softplus(2.0, 5.0), x1),
+    ]:
+        xr = x.clone().requires_grad_(True)
+        y = m(xr)
+        g = torch.randn(y.shape)
+        (y * g).sum().backward()
+        cases.append({"name": name, "args": args, "repr": repr(m), "x": T(x, requires_grad=True), "y": T(y),
+                      "grad_output": T(g), "x_grad": T(xr.grad)})
+    return cases
+
+
 def flatten_cases():
     x = torch.zeros(2, 3, 4, 5)
     out = []
@@ -492,6 +523,7 @@ def errors():
         "orthogonal": error_of(lambda: nn.init.orthogonal_(torch.empty(3))),
         "eye": error_of(lambda: nn.init.eye_(torch.empty(3))),
         "gain": error_of(lambda: nn.init.calculate_gain("swish")),
+        "gelu": error_of(lambda: nn.GELU("fast")(x)),
         "fan_mode": error_of(lambda: nn.init.kaiming_uniform_(torch.empty(2, 2), mode="fan_avg")),
         "missing_forward": error_of(lambda: nn.ModuleList()(x)),
         "embedding_padding": error_of(lambda: nn.Embedding(3, 2, padding_idx=3)),
@@ -548,6 +580,7 @@ def main():
         "dropout": dropout,
         "dropout_special": dropout_special,
         "embedding": embedding_cases(),
+        "activations": activation_cases(),
         "flatten": flatten_cases(),
         "errors": errors(),
         "seed3": seed3(),

@@ -341,6 +341,46 @@ fn embedding_errors_match_torch() {
     assert!(!frozen.weight.requires_grad() && frozen.forward(&Tensor::from_slice(&[2i64])).shape() == [1, 2]);
 }
 
+// ---- activations ------------------------------------------------------------------------------
+
+fn activation(name: &str, a: &Value) -> Box<dyn Module> {
+    let arg = |k: &str, default: f64| a.get(k).and_then(Value::as_f64).unwrap_or(default);
+    match name {
+        "ReLU" => Box::new(nn::ReLU::new()),
+        "LeakyReLU" => {
+            Box::new(a.get("negative_slope").map_or_else(nn::LeakyReLU::default, |s| nn::LeakyReLU::new(f(s))))
+        }
+        "ELU" => Box::new(a.get("alpha").map_or_else(nn::ELU::default, |s| nn::ELU::new(f(s)))),
+        "GELU" => Box::new(nn::GELU::new().approximate(a.get("approximate").and_then(Value::as_str).unwrap_or("none"))),
+        "SiLU" => Box::new(nn::SiLU::new()),
+        "Sigmoid" => Box::new(nn::Sigmoid::new()),
+        "Tanh" => Box::new(nn::Tanh::new()),
+        "Softmax" => Box::new(nn::Softmax::new(a["dim"].as_i64().unwrap())),
+        "LogSoftmax" => Box::new(nn::LogSoftmax::new(a["dim"].as_i64().unwrap())),
+        "Softplus" if a.get("beta").is_none() => Box::new(nn::Softplus::default()),
+        "Softplus" => Box::new(nn::Softplus::new(arg("beta", 1.0), arg("threshold", 20.0))),
+        other => panic!("unknown activation {other}"),
+    }
+}
+
+#[test]
+fn activations_match_torch() {
+    for c in fixture()["activations"].as_array().unwrap() {
+        let what = format!("{} {}", c["name"], c["args"]);
+        let m = activation(c["name"].as_str().unwrap(), &c["args"]);
+        assert_eq!(m.repr(), c["repr"].as_str().unwrap(), "{what}");
+        assert!(m.parameters().is_empty());
+        let x = input_from(&c["x"]);
+        let y = m.forward(&x);
+        // exp, erf and tanh go through MKL in PyTorch: compare with a tolerance.
+        assert_close(&y, &c["y"], 1e-5, 1e-6, &format!("{what}: y"));
+        backward_with(&y, c);
+        assert_close(&x.grad().unwrap(), &c["x_grad"], 1e-5, 1e-6, &format!("{what}: x.grad"));
+    }
+    let bad = nn::GELU::new().approximate("fast");
+    assert_eq!(panic_text(|| drop(bad.forward(&Tensor::ones(&[1])))), error_text("gelu"));
+}
+
 // ---- Flatten / Unflatten / Identity -------------------------------------------------------------
 
 #[test]

@@ -10,6 +10,7 @@ pub mod loss;
 mod module;
 mod parameter;
 mod state_dict;
+mod traverse;
 
 pub use containers::{ModuleDict, ModuleList, Sequential};
 pub use functional::Reduction;

@@ -1,7 +1,8 @@
 //! [`StateDict`], the ordered name → tensor map of a module's state, and
 //! `load_state_dict` with PyTorch's key matching and messages.
 
-use super::module::{members, Module};
+use super::module::Module;
+use super::traverse::members;
 use crate::tensor::layout::torch_size_str;
 use crate::{Error, Result, Tensor};
 use std::collections::HashMap;

@@ -1,6 +1,6 @@
 //! [`ModuleList`]: an indexed list of sub-modules (`torch.nn.ModuleList`).
 
-use crate::nn::module::add_indent;
+use crate::nn::traverse::add_indent;
 use crate::nn::{Module, TrainingFlag, Visitor, VisitorMut};
 
 /// A list of sub-modules named `0`, `1`, ... with no forward of its own

@@ -64,43 +64,9 @@ fn python_number(p: f64) -> String {
     }
 }
 
-/// `F.dropout` in its CPU form (`_dropout_impl`).
-pub(crate) fn dropout(input: &Tensor, p: f64, train: bool) -> Tensor {
-    if p == 0.0 || !train || input.numel() == 0 {
-        return input.clone();
-    }
-    if p == 1.0 {
-        // Multiplying keeps NaNs and the graph, as PyTorch's `input * zeros({})` does.
-        return input * &Tensor::zeros_dtype(&[], input.dtype());
-    }
-    let noise = noise_like(input);
-    noise.bernoulli_(1.0 - p);
-    noise.div_(1.0 - p);
-    input * &noise
-}
-
-/// A zero tensor shaped like `input` with the same memory order when `input` is a permuted
-/// dense tensor (PyTorch's `empty_like` keeps such strides), so that the mask, drawn in
-/// storage order, lands on the same elements as in PyTorch. Other layouts get a contiguous one.
-fn noise_like(input: &Tensor) -> Tensor {
-    let l = input.layout();
-    if l.is_contiguous() || !l.is_dense() {
-        return Tensor::zeros_dtype(input.shape(), input.dtype());
-    }
-    // Dims from the largest stride to the smallest: the memory order.
-    let mut order: Vec<usize> = (0..input.dim()).collect();
-    order.sort_by_key(|&d| std::cmp::Reverse(l.strides[d]));
-    let shape: Vec<usize> = order.iter().map(|&d| input.shape()[d]).collect();
-    let mut inverse = vec![0i64; order.len()];
-    for (i, &d) in order.iter().enumerate() {
-        inverse[d] = i as i64;
-    }
-    Tensor::zeros_dtype(&shape, input.dtype()).permute(&inverse)
-}
-
 impl Module for Dropout {
     fn forward(&self, input: &Tensor) -> Tensor {
-        dropout(input, self.p, self.is_training())
+        crate::nn::functional::dropout(input, self.p, self.is_training())
     }
     fn visit<'a>(&'a self, _: &mut dyn Visitor<'a>) {}
     fn visit_mut(&mut self, _: &mut dyn VisitorMut) {}

@@ -1,11 +1,14 @@
-//! Layers, one file per family: linear, flatten/reshape, dropout, embedding, normalization.
+//! Layers, one file per family: linear, activations, flatten/reshape, dropout, embedding,
+//! normalization.
 
+mod activation;
 mod dropout;
 mod embedding;
 mod flatten;
 mod linear;
 mod normalization;
 
+pub use activation::{LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, ELU, GELU};
 pub use dropout::Dropout;
 pub use embedding::Embedding;
 pub use flatten::{Flatten, Unflatten};
