@@ -261,6 +261,7 @@ fn retain_grad() {
 
 #[test]
 fn inplace_on_non_leaves_matches_torch() {
+    let _g = common::global_rng();
     // b = a*2; b.add_(1); c = b*3; b.mul_(c)
     let c = case("mul_by_other");
     let a = leaf(&c["a"]);

@@ -51,6 +51,7 @@ fn functional_cases_match_torch() {
 
 #[test]
 fn dropout_masks_match_torch_bit_for_bit() {
+    let _g = common::global_rng();
     let fx = load_fixture("functional.json");
     for d in fx["dropout"].as_array().unwrap() {
         let name = d["name"].as_str().unwrap();
@@ -118,6 +119,7 @@ fn softmax_family_gradients_pass_gradcheck() {
 
 #[test]
 fn dropout_gradient_is_the_scaled_mask() {
+    let _g = common::global_rng();
     manual_seed(5);
     let x = randn64(&[4, 5], 4).requires_grad_(true);
     let y = F::dropout(&x, 0.25, true);

@@ -17,12 +17,6 @@ fn fixture() -> &'static Value {
     F.get_or_init(|| load_fixture("nn.json"))
 }
 
-/// Tests that draw from the global generator hold this lock so their draws do not interleave.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 fn shape(v: &Value) -> Vec<usize> {
     v.as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect()
 }
@@ -51,7 +45,7 @@ fn backward_with(out: &Tensor, case: &Value) {
 
 #[test]
 fn linear_init_is_bit_exact() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["linear_init"].as_array().unwrap() {
         let seed = c["seed"].as_u64().unwrap();
         let (fin, fout) = (c["in"].as_u64().unwrap() as usize, c["out"].as_u64().unwrap() as usize);
@@ -71,7 +65,7 @@ fn linear_init_is_bit_exact() {
 
 #[test]
 fn linear_init_matches_golden_value() {
-    let _g = serial();
+    let _g = common::global_rng();
     // pytorch-golden.json "seed0 nn.Linear(3,2)" (bit patterns 0xbb8da3e8 ... and 0xbc3b6b40 0x3eea617a).
     torchlight::manual_seed(0);
     let lin = nn::Linear::new(3, 2);
@@ -106,7 +100,7 @@ fn run_init(c: &Value) -> Tensor {
 
 #[test]
 fn init_streams_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["init"].as_array().unwrap() {
         let what = format!("seed {} {} {:?}", c["seed"], c["fn"], c["shape"]);
         torchlight::manual_seed(c["seed"].as_u64().unwrap());
@@ -121,7 +115,7 @@ fn init_streams_match_torch() {
 #[test]
 fn init_leaves_no_history_on_parameters() {
     let p = nn::Parameter(Tensor::empty(&[3, 4]));
-    let _g = serial();
+    let _g = common::global_rng();
     init::xavier_uniform_(&p, 1.0);
     init::orthogonal_(&p, 1.0);
     init::trunc_normal_(&p, 0.0, 1.0, -2.0, 2.0);
@@ -164,7 +158,7 @@ fn init_errors_match_torch() {
 
 #[test]
 fn linear_forward_backward_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["linear"].as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
         let bias = c["bias"].as_bool().unwrap();
@@ -185,6 +179,7 @@ fn linear_forward_backward_match_torch() {
 
 #[test]
 fn linear_gradcheck() {
+    let _g = common::global_rng();
     let w = Tensor::randn_dtype(&[3, 4], DType::F64).requires_grad_(true);
     let b = Tensor::randn_dtype(&[3], DType::F64).requires_grad_(true);
     let x = Tensor::randn_dtype(&[2, 4], DType::F64).requires_grad_(true);
@@ -194,7 +189,7 @@ fn linear_gradcheck() {
 
 #[test]
 fn linear_errors_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let lin = nn::Linear::new(3, 2);
     let nb = nn::Linear::no_bias(3, 2);
     let e = |l: &nn::Linear, s: &[usize]| l.try_forward(&Tensor::ones(s)).unwrap_err().to_string();
@@ -234,7 +229,7 @@ fn layernorm_forward_backward_match_torch() {
 
 #[test]
 fn layernorm_gradcheck() {
-    let _g = serial();
+    let _g = common::global_rng();
     let x = Tensor::randn_dtype(&[3, 4], DType::F64).requires_grad_(true);
     let w = Tensor::randn_dtype(&[4], DType::F64).requires_grad_(true);
     let b = Tensor::randn_dtype(&[4], DType::F64).requires_grad_(true);
@@ -258,7 +253,7 @@ fn layernorm_errors_match_torch() {
 
 #[test]
 fn dropout_masks_match_torch_bit_for_bit() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["dropout"].as_array().unwrap() {
         let what = format!("seed {} p {} {}", c["seed"], c["p"], c["x"]["layout"]);
         let x = input_from(&c["x"]);
@@ -274,7 +269,7 @@ fn dropout_masks_match_torch_bit_for_bit() {
 
 #[test]
 fn dropout_special_cases_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let s = &fixture()["dropout_special"];
     let x = Tensor::from_slice(&[1.0f32, f32::NAN, -2.0]);
     assert_close(&nn::Dropout::new(1.0).forward(&x), &s["p1"], 0.0, 0.0, "p=1");
@@ -299,7 +294,7 @@ fn embedding(num: usize, dim: usize, pad: &Value) -> nn::Embedding {
 
 #[test]
 fn embedding_init_is_bit_exact() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["embedding"]["init"].as_array().unwrap() {
         let what =
             format!("seed {} Embedding({}, {}, padding_idx={})", c["seed"], c["num"], c["dim"], c["padding_idx"]);
@@ -312,7 +307,7 @@ fn embedding_init_is_bit_exact() {
 
 #[test]
 fn embedding_forward_backward_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     for c in fixture()["embedding"]["forward"].as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
         let e = embedding(5, 3, &c["padding_idx"]);
@@ -329,7 +324,7 @@ fn embedding_forward_backward_match_torch() {
 
 #[test]
 fn embedding_errors_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     assert_eq!(panic_text(|| drop(nn::Embedding::new(3, 2).padding_idx(3))), error_text("embedding_padding"));
     let e = nn::Embedding::new(3, 2);
     let err = |t: Tensor| e.try_forward(&t).unwrap_err().to_string();
@@ -410,7 +405,7 @@ fn flatten_shapes_match_torch() {
 
 #[test]
 fn seed3_sequential_first_step_matches_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let e = &fixture()["seed3"];
     torchlight::manual_seed(0);
     let x = Tensor::linspace(-std::f64::consts::PI, std::f64::consts::PI, 2000);

@@ -15,13 +15,6 @@ fn fixture() -> &'static Value {
     F.get_or_init(|| load_fixture("nn.json"))
 }
 
-/// Every test draws from the global generator (module construction does); tests hold this
-/// lock so that their draws do not interleave.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// `f` run right after `manual_seed(seed)`, as the fixture's models were built.
 fn seeded<R>(seed: u64, f: impl FnOnce() -> R) -> R {
     torchlight::manual_seed(seed);
@@ -158,7 +151,7 @@ fn check_names(m: &dyn Module, name: &str) {
 
 #[test]
 fn registration_order_and_names_match_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     check_names(&model_mixed(), "mixed");
     check_names(&attr_order(), "attr_order");
     check_names(&net(), "net");
@@ -170,7 +163,7 @@ fn registration_order_and_names_match_torch() {
 
 #[test]
 fn shared_parameters_are_the_same_tensors() {
-    let _g = serial();
+    let _g = common::global_rng();
     let m = model_shared();
     let sd = m.state_dict();
     // Saved under both names, detached, sharing the parameter's storage.
@@ -197,7 +190,7 @@ fn entries(v: &Value) -> StateDict {
 
 #[test]
 fn load_state_dict_matches_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     for case in fixture()["load"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let model = seeded(0, || model_by_name(name));
@@ -223,7 +216,7 @@ fn load_state_dict_matches_torch() {
 
 #[test]
 fn state_dict_round_trip_copies_values_in_place() {
-    let _g = serial();
+    let _g = common::global_rng();
     let a = seeded(3, model_mixed);
     let b = seeded(4, model_mixed);
     let w_before = b.parameters()[0].clone();
@@ -243,7 +236,7 @@ fn state_dict_round_trip_copies_values_in_place() {
 
 #[test]
 fn train_eval_propagates_like_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let e = &fixture()["train_eval"];
     let n = net();
     let modes = |m: &Net| m.modules().into_iter().map(|m| m.is_training()).collect::<Vec<_>>();
@@ -262,7 +255,7 @@ fn train_eval_propagates_like_torch() {
 
 #[test]
 fn requires_grad_freezes_and_zero_grad_resets() {
-    let _g = serial();
+    let _g = common::global_rng();
     let e = &fixture()["grads"];
     let (model, x) = seeded(0, || {
         let m = nn::Sequential::new().add(nn::Linear::new(3, 4)).add(nn::Linear::new(4, 2));
@@ -292,7 +285,7 @@ fn requires_grad_freezes_and_zero_grad_resets() {
 
 #[test]
 fn to_dtype_converts_parameters_and_keeps_ties() {
-    let _g = serial();
+    let _g = common::global_rng();
     let mut m = model_tied();
     let x = Tensor::ones(&[1, 3]);
     m.forward(&x).sum().backward();
@@ -311,7 +304,7 @@ fn to_dtype_converts_parameters_and_keeps_ties() {
 
 #[test]
 fn repr_matches_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let e = &fixture()["repr"];
     let check = |m: &dyn Module, name: &str| assert_eq!(m.repr(), e[name].as_str().unwrap(), "{name}");
     check(&model_mixed(), "mixed");
@@ -341,7 +334,7 @@ fn repr_matches_torch() {
 
 #[test]
 fn missing_forward_panics_with_torchs_message() {
-    let _g = serial();
+    let _g = common::global_rng();
     let msg = fixture()["errors"]["missing_forward"].as_str().unwrap().to_string();
     let err = std::panic::catch_unwind(|| nn::ModuleList::new().forward(&Tensor::ones(&[1]))).unwrap_err();
     assert_eq!(err.downcast_ref::<String>().unwrap(), &msg);
@@ -356,7 +349,7 @@ fn missing_forward_panics_with_torchs_message() {
 
 #[test]
 fn seed5_polynomial3_first_step_matches_torch() {
-    let _g = serial();
+    let _g = common::global_rng();
     let e = &fixture()["seed5"];
     let (model, x) =
         seeded(0, || (Polynomial3::new(), Tensor::linspace(-std::f64::consts::PI, std::f64::consts::PI, 2000)));
@@ -415,7 +408,7 @@ struct Generic<M: Module> {
 
 #[test]
 fn derive_handles_options_plain_data_and_wrappers() {
-    let _g = serial();
+    let _g = common::global_rng();
     let f = Fancy {
         bias: Some(nn::Parameter(Tensor::zeros(&[2]))),
         missing: None,
@@ -465,7 +458,7 @@ fn derive_handles_options_plain_data_and_wrappers() {
 
 #[test]
 fn containers_give_typed_access() {
-    let _g = serial();
+    let _g = common::global_rng();
     let model = nn::Sequential::new().add(nn::Linear::new(3, 1)).add(nn::Flatten::new(0, 1));
     let linear: &nn::Linear = model.get(0).unwrap();
     assert_eq!((linear.in_features, linear.out_features), (3, 1));
@@ -484,7 +477,7 @@ fn containers_give_typed_access() {
 
 #[test]
 fn apply_visits_children_first() {
-    let _g = serial();
+    let _g = common::global_rng();
     let m = net();
     let mut seen = Vec::new();
     m.apply(&mut |m| seen.push(m.type_name()));
@@ -501,7 +494,7 @@ fn apply_visits_children_first() {
 
 #[test]
 fn modules_are_send_and_sync() {
-    let _g = serial();
+    let _g = common::global_rng();
     fn check<T: Send + Sync>(_: &T) {}
     check(&model_mixed());
     check(&net());
@@ -513,7 +506,7 @@ fn modules_are_send_and_sync() {
 
 #[test]
 fn state_dict_map_behaves_like_an_ordered_dict() {
-    let _g = serial();
+    let _g = common::global_rng();
     let mut sd = StateDict::new();
     sd.insert("b", Tensor::zeros(&[1]));
     sd.insert("a", Tensor::zeros(&[2]));

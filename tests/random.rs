@@ -6,11 +6,7 @@
 mod common;
 
 use serde_json::Value;
-use std::sync::Mutex;
 use torchlight::{DType, Generator, Tensor};
-
-/// The tests share the global generator: one at a time.
-static GLOBAL_RNG: Mutex<()> = Mutex::new(());
 
 /// Values of one case, in logical order.
 enum Vals {
@@ -153,7 +149,7 @@ fn check(got: &(Vec<usize>, Vals), want: &Value) -> Result<(), String> {
 
 #[test]
 fn tensor_random_streams_match_torch_bit_for_bit() {
-    let _lock = GLOBAL_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _lock = common::global_rng();
     let fx = common::load_fixture("random_tensor.json");
     let mut fails = Vec::new();
     let mut total = 0;
@@ -174,7 +170,7 @@ fn tensor_random_streams_match_torch_bit_for_bit() {
 fn manual_seed_resets_the_normal_cache() {
     // pytorch-semantics.md §6.5.1: manual_seed clears the cached Box–Muller value, so a 0-dim
     // draw right after seeding is the cos branch again (the first element of randn_0d_twice).
-    let _lock = GLOBAL_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _lock = common::global_rng();
     torchlight::manual_seed(0);
     let first = Tensor::randn(&[]).item();
     torchlight::manual_seed(0);

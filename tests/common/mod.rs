@@ -11,6 +11,16 @@
 use serde_json::Value;
 use torchlight::{DType, Tensor};
 
+/// Serialises the tests of one binary that draw from the global generator: the harness runs
+/// tests on parallel threads, and interleaved draws (or a `manual_seed` from another test
+/// between a seed and its draws) would change the streams the fixtures pin. Every test that
+/// seeds or draws from the global generator, directly or through module construction, holds
+/// this guard for its whole body.
+pub fn global_rng() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Reads `tests/fixtures/<name>` as JSON.
 pub fn load_fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
