@@ -241,6 +241,74 @@ def inplace_cases():
     case("mixed_dtype_inplace", a=a0, d=d, grad_a=a.grad, grad_d=d.grad, out=b)
 
 
+def view_inplace_cases():
+    """In-place ops on views while recording: CopySlices on the base, AsStridedBackward0 on
+    the view, and regeneration of sibling views made before the write."""
+    a0 = q(torch.randn(6))
+    w0 = q(torch.randn(3))
+    names = lambda *ts: [type(t.grad_fn).__name__ for t in ts]
+
+    # A row of a non-leaf, multiplied in place by a leaf.
+    a, w = a0.clone().requires_grad_(), w0.clone().requires_grad_()
+    b = a.view(2, 3) * 2
+    v = b[0]
+    v.mul_(w)
+    (b * b).sum().backward()
+    case("view_row_mul", a=a0, w=w0, out=b, grad_a=a.grad, grad_w=w.grad, grad_fn=names(b, v))
+
+    # A column of a plain tensor, given a history by add_ of a leaf; a view taken before the
+    # write now requires grad too.
+    w = w0[:2].clone().requires_grad_()
+    z = torch.zeros(2, 3)
+    s = z[1]
+    z[:, 1].add_(w)
+    flags = [z.requires_grad, z.is_leaf, s.requires_grad, s.is_leaf]
+    gfn = names(z, s)
+    (z.sum() + (s * s).sum()).backward()
+    case("plain_base_column_add", w=w0[:2], out=z, grad_w=w.grad, grad_fn=gfn, flags=flags)
+
+    # A column of a transposed view (a view of a view), clamp_ in place; then sin of the base.
+    a = a0.clone().requires_grad_()
+    b = a.view(2, 3) * 1
+    b.t()[1].clamp_(min=-0.3, max=0.3)
+    b.sin().sum().backward()
+    case("transposed_column_clamp", a=a0, out=b, grad_a=a.grad, grad_fn=names(b))
+
+    # Overlapping siblings: v2 was made before v1's write and is regenerated from the base.
+    a = a0.clone().requires_grad_()
+    b = a * 1
+    v1, v2 = b[0:4], b[2:6]
+    v1.mul_(2)
+    gfn = names(v1, v2, b)
+    (v2 * v2).sum().backward()
+    case("sibling_regenerated", a=a0, out=v2, grad_a=a.grad, grad_fn=gfn)
+
+    # Strided slice with a step, written by copy_ from a leaf: the old values there get no gradient.
+    a, w = a0.clone().requires_grad_(), w0.clone().requires_grad_()
+    b = a * 3
+    b[::2].copy_(w * w)
+    (b * b).sum().backward()
+    case("step_slice_copy", a=a0, w=w0, out=b, grad_a=a.grad, grad_w=w.grad, grad_fn=names(b))
+
+    # lerp_ reads the view's old value twice (start and in the weight's term).
+    a = a0.clone().requires_grad_()
+    e = q(torch.randn(3)).requires_grad_()
+    b = a * 1
+    b[1:4].lerp_(e, 0.25)
+    (b * b).sum().backward()
+    case("view_lerp", a=a0, e=e, out=b, grad_a=a.grad, grad_e=e.grad)
+
+    MESSAGES["view_created_in_no_grad"] = err(_no_grad_view_inplace)
+    MESSAGES["internal_overlap"] = err(lambda: torch.zeros(1).expand(3).add_(1))
+
+
+def _no_grad_view_inplace():
+    b = torch.randn(3, requires_grad=True) * 1
+    with torch.no_grad():
+        v = b[0:2]
+    v.add_(1)
+
+
 def grad_cases():
     x0 = q(torch.randn(3, dtype=torch.float64))
     y0 = q(torch.randn(3, dtype=torch.float64))
@@ -319,6 +387,7 @@ def main():
     inplace_cases()
     grad_cases()
     custom_function_cases()
+    view_inplace_cases()
     fx = {"torch_version": torch.__version__, "messages": MESSAGES, "cases": CASES}
     with open(OUT, "w") as f:
         json.dump(fx, f, indent=1)

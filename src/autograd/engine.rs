@@ -121,6 +121,7 @@ pub(crate) fn run_backward(
         Target::Inputs(inputs) => inputs
             .iter()
             .map(|t| {
+                super::view_rebase::refresh(t);
                 let m = t.0.meta.lock();
                 match &m.grad_fn {
                     Some(n) => CaptureAt::Output(Arc::as_ptr(n), m.output_nr),
@@ -235,7 +236,7 @@ pub(crate) fn run_backward(
 }
 
 /// Reduces a gradient to the input's shape (summing broadcast dims) and dtype.
-fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> Result<Tensor> {
+pub(crate) fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> Result<Tensor> {
     let g = if g.shape() != meta.shape.as_slice() {
         g.try_sum_to_size(&meta.shape)
             .map_err(|e| Error::Runtime(format!("Function {name} returned an invalid gradient: {e}")))?

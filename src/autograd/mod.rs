@@ -8,6 +8,7 @@ mod gradcheck;
 pub mod node;
 pub(crate) mod record;
 mod tensor_api;
+pub(crate) mod view_rebase;
 
 pub use function::{apply, Function, FunctionCtx};
 pub use functional::{grad, GradOptions};

@@ -131,7 +131,12 @@ pub struct Node {
     pub(crate) retained: Mutex<Vec<(usize, Weak<TensorImpl>)>>,
     /// Creation order; the engine runs later nodes first among those ready.
     pub(crate) seq: u64,
+    /// For `CopySlices`: the in-place op it runs, whose saved tensors it owns.
+    inner: Option<Arc<Node>>,
 }
+
+/// The next node's creation number.
+static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Node {
     pub(crate) fn new(
@@ -142,8 +147,7 @@ impl Node {
         saved: Vec<SavedTensor>,
         backward: Box<BackwardFn>,
     ) -> Node {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static SEQ: AtomicU64 = AtomicU64::new(0);
+        use std::sync::atomic::Ordering;
         Node {
             name,
             next_edges,
@@ -153,7 +157,21 @@ impl Node {
             backward,
             retained: Mutex::new(Vec::new()),
             seq: SEQ.fetch_add(1, Ordering::Relaxed),
+            inner: None,
         }
+    }
+
+    /// This node, running `inner`'s backward inside its own (see `CopySlices`): releasing it
+    /// releases `inner`'s saved tensors too.
+    pub(crate) fn with_inner(mut self, inner: Arc<Node>) -> Node {
+        self.inner = Some(inner);
+        self
+    }
+
+    /// The creation number the next node will get: nodes recorded from now on have one at
+    /// least this large.
+    pub(crate) fn next_seq() -> u64 {
+        SEQ.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The node's name, e.g. `"MulBackward0"`.
@@ -181,6 +199,9 @@ impl Node {
         let mut guard = self.saved.lock();
         if guard.as_ref().is_some_and(|s| !s.is_empty()) {
             *guard = None;
+        }
+        if let Some(inner) = &self.inner {
+            inner.release();
         }
     }
 }

@@ -17,6 +17,12 @@ pub(crate) fn needs_grad(inputs: &[&Tensor]) -> bool {
 /// The edge through which a gradient reaches `t`: its `grad_fn`, its `.grad` if it is a
 /// leaf that requires grad, or nothing.
 pub(crate) fn edge_of(t: &Tensor) -> Option<Edge> {
+    super::view_rebase::refresh(t);
+    edge_of_fresh(t)
+}
+
+/// [`edge_of`] without refreshing a stale view's history first.
+pub(crate) fn edge_of_fresh(t: &Tensor) -> Option<Edge> {
     let m = t.0.meta.lock();
     if let Some(node) = &m.grad_fn {
         Some(Edge::Node { node: node.clone(), output_nr: m.output_nr })

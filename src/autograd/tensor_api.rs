@@ -70,6 +70,7 @@ impl Tensor {
     /// ```
     #[inline]
     pub fn requires_grad(&self) -> bool {
+        super::view_rebase::refresh(self);
         let m = self.0.meta.lock();
         m.requires_grad || m.grad_fn.is_some()
     }
@@ -130,6 +131,7 @@ impl Tensor {
     /// assert!(x.is_leaf() && !(&x * 2.0).is_leaf());
     /// ```
     pub fn is_leaf(&self) -> bool {
+        super::view_rebase::refresh(self);
         self.0.meta.lock().grad_fn.is_none()
     }
 
@@ -140,6 +142,7 @@ impl Tensor {
     /// assert_eq!((&x + 1.0).grad_fn().unwrap().name(), "AddBackward0");
     /// ```
     pub fn grad_fn(&self) -> Option<Arc<Node>> {
+        super::view_rebase::refresh(self);
         self.0.meta.lock().grad_fn.clone()
     }
 
@@ -185,6 +188,7 @@ impl Tensor {
     /// assert!(torchlight::Tensor::ones(&[1]).try_retain_grad().is_err());
     /// ```
     pub fn try_retain_grad(&self) -> Result<()> {
+        super::view_rebase::refresh(self);
         let mut m = self.0.meta.lock();
         if !(m.requires_grad || m.grad_fn.is_some()) {
             return Err(Error::Runtime("can't retain_grad on Tensor that has requires_grad=False".into()));
@@ -220,7 +224,8 @@ impl Tensor {
             layout: self.0.layout.clone(),
             dtype: self.0.dtype,
             meta: Mutex::new(AutogradMeta::default()),
-            base: self.0.base.clone(),
+            // Not a view for autograd: in-place ops on it leave the original's history alone.
+            base: None,
         }))
     }
 

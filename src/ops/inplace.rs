@@ -4,6 +4,8 @@
 use super::binary::{alpha_check, arith_dtype, arith_kernel, record_arith, Arith, Operand};
 use super::binary_kernel::binary_inplace;
 use crate::autograd::grad_mode::is_grad_enabled;
+use crate::autograd::node::Node;
+use crate::autograd::view_rebase;
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
 use crate::tensor::{AutogradMeta, TensorImpl};
@@ -22,12 +24,19 @@ impl Tensor {
         fast: impl FnOnce(&Tensor),
         slow: impl FnOnce(&Tensor) -> Result<Tensor>,
     ) -> Result<()> {
-        let needs = is_grad_enabled() && (self.requires_grad() || others.iter().any(|t| t.requires_grad()));
+        self.check_no_internal_overlap()?;
+        // A view whose base requires grad counts as requiring grad even when it was created in
+        // no-grad mode (PyTorch's view `requires_grad`), so that `check_inplace` refuses it.
+        let self_rg = self.requires_grad() || self.0.base.as_ref().is_some_and(|b| b.requires_grad());
+        let needs = is_grad_enabled() && (self_rg || others.iter().any(|t| t.requires_grad()));
         if !needs {
             fast(self);
             return Ok(());
         }
         self.check_inplace()?;
+        if let Some(base) = &self.0.base {
+            return self.inplace_on_view(base, slow);
+        }
         let snapshot = self.snapshot();
         let r = slow(&snapshot)?;
         crate::no_grad(|| self.copy_kernel(&r));
@@ -60,22 +69,64 @@ impl Tensor {
                 "a leaf Variable that requires grad is being used in an in-place operation.".into(),
             ));
         }
+        let created_in_no_grad = m.view_version.is_none();
         drop(m);
         if let Some(base) = &self.0.base {
+            if created_in_no_grad {
+                return Err(Error::Runtime(
+                    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. \
+                     Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your \
+                     code by moving both the view and the inplace either both inside the no_grad block (if you \
+                     don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+                        .into(),
+                ));
+            }
             if base.is_leaf() && base.requires_grad() {
                 return Err(Error::Runtime(
                     "a view of a leaf Variable that requires grad is being used in an in-place operation.".into(),
                 ));
             }
-            if base.requires_grad() {
-                return Err(Error::NotImplemented(
-                    "in-place modification of a view of a non-leaf tensor that requires grad is not supported; \
-                     apply the op out of place instead"
-                        .into(),
-                ));
-            }
         }
         Ok(())
+    }
+
+    /// PyTorch's `assert_no_internal_overlap`: an in-place write through a tensor in which
+    /// several elements share one memory location (an expanded dim) is refused.
+    fn check_no_internal_overlap(&self) -> Result<()> {
+        let l = self.layout();
+        if l.shape.iter().zip(&l.strides).any(|(&n, &s)| n > 1 && s == 0) {
+            return Err(Error::Runtime(
+                "unsupported operation: more than one element of the written-to tensor refers to a single \
+                 memory location. Please clone() the tensor before performing the operation."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The in-place op on a view while recording: computed out of place from a marked copy of
+    /// the view's value, written through the view, then recorded on the base as `CopySlices`
+    /// (see `autograd::view_rebase`).
+    fn inplace_on_view(&self, base: &Tensor, slow: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<()> {
+        if view_rebase::Window::of(base, self).is_none() {
+            return Err(view_rebase::unsupported_layout(base));
+        }
+        // The op runs on a clone of the view: its `CloneBackward0` node marks the input edge
+        // that stands for the view's old value (CopySlices routes that gradient into the base),
+        // and still leads to the view's history for higher-order gradients.
+        let marker = self.copy();
+        let first_seq = Node::next_seq();
+        let r = slow(&marker)?;
+        let op = r.grad_fn();
+        let self_idx = match (&op, marker.grad_fn()) {
+            (Some(op), Some(clone)) => view_rebase::marker_input(op, &clone, first_seq)?,
+            _ => None,
+        };
+        crate::no_grad(|| self.copy_kernel(&r));
+        match op {
+            Some(op) => view_rebase::rebase_view(self, base, op, self_idx),
+            None => Ok(()),
+        }
     }
 
     /// A copy of the current value carrying this tensor's autograd identity.

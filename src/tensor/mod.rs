@@ -48,6 +48,11 @@ pub(crate) struct AutogradMeta {
     pub(crate) grad_fn: Option<Arc<Node>>,
     pub(crate) output_nr: usize,
     pub(crate) retains_grad: bool,
+    /// For a view created while grad mode was on: the storage version when its `grad_fn` was
+    /// last set. A different version now means an in-place write since, and the `grad_fn` is
+    /// regenerated from the base (see `autograd::view_rebase`). `None` for views created in
+    /// no-grad mode, which PyTorch refuses to modify in place with grad mode on.
+    pub(crate) view_version: Option<u64>,
 }
 
 impl Tensor {
@@ -68,11 +73,12 @@ impl Tensor {
     /// The result records `self` (or `self`'s base) as its view base.
     pub(crate) fn alias_with_layout(&self, layout: Layout) -> Tensor {
         let base = Some(self.0.base.clone().unwrap_or_else(|| self.clone()));
+        let view_version = crate::is_grad_enabled().then(|| self.version());
         Tensor(Arc::new(TensorImpl {
             storage: self.0.storage.clone(),
             layout,
             dtype: self.0.dtype,
-            meta: Mutex::new(AutogradMeta::default()),
+            meta: Mutex::new(AutogradMeta { view_version, ..Default::default() }),
             base,
         }))
     }
