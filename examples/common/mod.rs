@@ -14,3 +14,12 @@ pub fn seed_arg() -> u64 {
 pub fn py(v: f64) -> String {
     torchlight::format::python_repr(v)
 }
+
+pub mod plot;
+
+/// The value of `--name VALUE`, if given.
+pub fn arg_value(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let i = args.iter().position(|a| a == name)?;
+    Some(args.get(i + 1).cloned().unwrap_or_else(|| panic!("usage: {name} VALUE")))
+}

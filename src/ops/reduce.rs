@@ -32,7 +32,7 @@ pub(crate) fn reduced_shape(shape: &[usize], mask: &[bool], keepdim: bool) -> Ve
 
 /// Number of elements each output slot of a reduction over `mask` gathers.
 pub(crate) fn reduced_count(shape: &[usize], mask: &[bool]) -> usize {
-    shape.iter().zip(mask).filter(|(_, &m)| m).map(|(&s, _)| s).product()
+    shape.iter().zip(mask).filter(|&(_, &m)| m).map(|(&s, _)| s).product()
 }
 
 /// Calls `f(slot, value)` for every element of `x`, in logical order, with the index of
@@ -69,7 +69,7 @@ pub(crate) fn fold_dims<T: Element, A: Copy>(
 /// are not replicated: they fold in logical order.
 fn float_sum<T: crate::NumElement + crate::backend::cpu::sum::SumFloat>(x: &Tensor, mask: &[bool]) -> Vec<T> {
     use crate::backend::cpu::sum::{sum_inner, sum_outer};
-    let out_len: usize = x.shape().iter().zip(mask).filter(|(_, &m)| !m).map(|(&s, _)| s).product();
+    let out_len: usize = x.shape().iter().zip(mask).filter(|&(_, &m)| !m).map(|(&s, _)| s).product();
     if x.numel() == 0 {
         return vec![T::default(); out_len];
     }

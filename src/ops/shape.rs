@@ -217,8 +217,8 @@ impl Tensor {
     pub fn squeeze(&self) -> Tensor {
         let mut l = self.layout().clone();
         let keep: Vec<bool> = l.shape.iter().map(|&s| s != 1).collect();
-        l.shape = l.shape.iter().zip(&keep).filter(|(_, &k)| k).map(|(&s, _)| s).collect();
-        l.strides = l.strides.iter().zip(&keep).filter(|(_, &k)| k).map(|(&s, _)| s).collect();
+        l.shape = l.shape.iter().zip(&keep).filter(|&(_, &k)| k).map(|(&s, _)| s).collect();
+        l.strides = l.strides.iter().zip(&keep).filter(|&(_, &k)| k).map(|(&s, _)| s).collect();
         let in_shape: Shape = self.shape().into();
         make_view(self, l, "SqueezeBackward0", move |g| g.reshape_usize(&in_shape))
     }

@@ -52,14 +52,14 @@ pub(super) fn trunc_normal<T: FloatElement>(t: &Tensor, mean: f64, std: f64, a: 
     if std == 0.0 {
         return Err(crate::Error::Value("float division by zero".into()));
     }
-    let gen = default_generator();
+    let generator = default_generator();
     let shape = t.shape().to_vec();
     let scratch = || Tensor::empty_dtype(&shape, T::DTYPE);
     let p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std);
     if p > 0.3 {
         // Redraw the out-of-range values from the normal until none is left.
         let (lo, hi) = (T::from_f64(a), T::from_f64(b));
-        t.try_normal_with(mean, std, &gen)?;
+        t.try_normal_with(mean, std, &generator)?;
         let mut result = t.to_vec::<T>();
         let fresh = scratch();
         let mut changed = false;
@@ -68,7 +68,7 @@ pub(super) fn trunc_normal<T: FloatElement>(t: &Tensor, mean: f64, std: f64, a: 
             if !mask.contains(&true) {
                 break;
             }
-            fresh.try_normal_with(mean, std, &gen)?;
+            fresh.try_normal_with(mean, std, &generator)?;
             for ((r, f), m) in result.iter_mut().zip(fresh.to_vec::<T>()).zip(&mask) {
                 if *m {
                     *r = f;
@@ -92,10 +92,10 @@ pub(super) fn trunc_normal<T: FloatElement>(t: &Tensor, mean: f64, std: f64, a: 
     };
     let accept = scratch();
     let draw_pending = |cands: &[T]| -> Result<Vec<bool>> {
-        accept.try_uniform_with(0.0, 1.0, &gen)?;
+        accept.try_uniform_with(0.0, 1.0, &generator)?;
         Ok(accept.to_vec::<T>().iter().zip(cands).map(|(&u, &c)| u.ln() > log_density(c)).collect())
     };
-    t.try_uniform_with(a, b, &gen)?;
+    t.try_uniform_with(a, b, &generator)?;
     let mut result = t.to_vec::<T>();
     let mut pending = draw_pending(&result)?;
     if !pending.contains(&true) {
@@ -103,7 +103,7 @@ pub(super) fn trunc_normal<T: FloatElement>(t: &Tensor, mean: f64, std: f64, a: 
     }
     let cand_t = scratch();
     loop {
-        cand_t.try_uniform_with(a, b, &gen)?;
+        cand_t.try_uniform_with(a, b, &generator)?;
         let cands = cand_t.to_vec::<T>();
         for ((r, &c), &p) in result.iter_mut().zip(&cands).zip(&pending) {
             if p {
