@@ -22,6 +22,7 @@ mod ops;
 pub mod optim;
 pub mod random;
 mod scalar;
+pub mod serialize;
 mod tensor;
 mod threads;
 
@@ -34,6 +35,7 @@ pub use ops::slice::{Ellipsis, IndexArg, NewAxis, TensorIndex};
 pub use ops::Operand;
 pub use random::{manual_seed, Generator};
 pub use scalar::Scalar;
+pub use serialize::{load_file, save_file};
 pub use tensor::{Buffer, Layout, Shape, Tensor, TensorData};
 pub use threads::{get_num_threads, set_num_threads};
 

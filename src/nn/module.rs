@@ -10,6 +10,7 @@ use super::traverse::{default_repr, join, members, save_state, tensor_id, walk_m
 use crate::{DType, Result, Tensor};
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Receives a module's own members, in registration order (see [`Module::visit`]).
@@ -534,6 +535,48 @@ pub trait Module: ModuleCast + Send + Sync + 'static {
     /// ```
     fn load_state_dict(&self, state_dict: &StateDict, strict: bool) -> Result<IncompatibleKeys> {
         load_state_dict(self.as_dyn_module(), state_dict, strict)
+    }
+
+    /// Writes [`Module::state_dict`] to a safetensors file, replacing it atomically
+    /// (`safetensors.torch.save_file(module.state_dict(), path)`). For header metadata, call
+    /// [`save_file`](crate::save_file) directly.
+    ///
+    /// ```
+    /// use torchlight::nn::{self, Module};
+    /// let path = std::env::temp_dir().join(format!("module-save-doc-{}.safetensors", std::process::id()));
+    /// nn::Linear::new(3, 2).save_file(&path).unwrap();
+    /// assert_eq!(torchlight::load_file(&path).unwrap().len(), 2);
+    /// std::fs::remove_file(&path).unwrap();
+    /// ```
+    fn save_file(&self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        crate::serialize::save_file(&self.state_dict(), path, None)
+    }
+
+    /// Loads a safetensors file into the parameters and buffers:
+    /// `module.load_state_dict(load_file(path), strict)`.
+    ///
+    /// File errors are those of [`load_file`](crate::load_file); key and shape mismatches are
+    /// those of [`Module::load_state_dict`], with PyTorch's message. Values are converted to
+    /// each parameter's dtype, as PyTorch's `param.copy_(input_param)` does.
+    ///
+    /// ```
+    /// use torchlight::nn::{self, Module};
+    /// let path = std::env::temp_dir().join(format!("module-load-doc-{}.safetensors", std::process::id()));
+    /// let a = nn::Linear::new(3, 2);
+    /// a.save_file(&path).unwrap();
+    /// let b = nn::Linear::new(3, 2);
+    /// assert!(b.load_file(&path, true).unwrap().missing_keys.is_empty());
+    /// assert!(b.weight.equal(&a.weight));
+    /// std::fs::remove_file(&path).unwrap();
+    /// ```
+    fn load_file(&self, path: impl AsRef<Path>, strict: bool) -> Result<IncompatibleKeys>
+    where
+        Self: Sized,
+    {
+        self.load_state_dict(&crate::serialize::load_file(path)?, strict)
     }
 }
 
