@@ -2,16 +2,20 @@
 //! [-π, π] with a multi-layer perceptron.
 //!
 //! Data as tensors, a `Sequential` model, shuffled mini-batches, Adam with a cosine learning-rate
-//! schedule, a progress bar, evaluation without gradient recording, a summary, and a PNG with the
-//! fitted curve against sin(x) and the loss per epoch.
+//! schedule, a progress bar, evaluation without gradient recording, a summary, a safetensors
+//! checkpoint (reloaded into a fresh model to check it), and a PNG with the fitted curve against
+//! sin(x) and the loss per epoch.
 //!
-//! Run: `cargo run --release --example fit_sine -- [--plot PATH] [--epochs N] [--seed N]`
-//! (the plot goes to `fit_sine.png` in the current directory unless `--plot` says otherwise).
+//! `scripts/reference_fit_sine.py` is the same program in PyTorch: under the same seed it prints
+//! the same loss and error lines.
+//!
+//! Run: `cargo run --release --example fit_sine -- [--plot PATH] [--checkpoint PATH] [--epochs N] [--seed N]`
+//! (by default `fit_sine.png` and `fit_sine.safetensors` in the current directory).
 
 mod common;
 
 use common::plot::{save_panels, Panel, Series, BLUE, ORANGE};
-use common::{arg_value, seed_arg};
+use common::{arg_value, sci3, seed_arg};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::f64::consts::PI;
 use std::path::PathBuf;
@@ -26,6 +30,7 @@ const LR: f64 = 1e-2;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let plot_path = PathBuf::from(arg_value("--plot").unwrap_or_else(|| "fit_sine.png".into()));
+    let ckpt_path = PathBuf::from(arg_value("--checkpoint").unwrap_or_else(|| "fit_sine.safetensors".into()));
     let epochs: usize = arg_value("--epochs").map_or(100, |s| s.parse().expect("--epochs takes a positive integer"));
     tl::manual_seed(seed_arg());
 
@@ -33,12 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let x = Tensor::linspace(-PI, PI, POINTS).unsqueeze(1);
     let y = x.sin();
 
-    let model = nn::Sequential::new()
-        .add(nn::Linear::new(1, HIDDEN))
-        .add(nn::Tanh::new())
-        .add(nn::Linear::new(HIDDEN, HIDDEN))
-        .add(nn::Tanh::new())
-        .add(nn::Linear::new(HIDDEN, 1));
+    let model = mlp();
     let n_params: usize = model.parameters().iter().map(Tensor::numel).sum();
     let criterion = nn::MSELoss::new();
     let mut optimizer = optim::Adam::new(model.parameters(), LR);
@@ -64,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scheduler.step(&mut optimizer);
         let mean = total / POINTS as f64;
         epoch_losses.push(mean);
-        bar.set_message(format!("loss {mean:.3e}"));
+        bar.set_message(format!("loss {}", sci3(mean)));
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -78,11 +78,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let xs = x.flatten(0, -1).to_vec::<f32>();
     let (ys, ps) = (y.flatten(0, -1).to_vec::<f32>(), pred.flatten(0, -1).to_vec::<f32>());
 
+    // The checkpoint, named as PyTorch names the state dict (`0.weight`, ...), loads into a
+    // fresh model that then predicts exactly what the trained one does.
+    model.save_file(&ckpt_path)?;
+    let restored = mlp();
+    restored.load_file(&ckpt_path, true)?;
+    restored.eval();
+    let same = tl::no_grad(|| restored.forward(&x)).equal(&pred);
+    assert!(same, "the reloaded checkpoint predicts differently");
+
     let steps = epochs * (POINTS as usize).div_ceil(BATCH);
     println!("model: MLP 1-{HIDDEN}-{HIDDEN}-1 with tanh, {n_params} parameters");
     println!("training: Adam lr {LR} with cosine annealing, {epochs} epochs of {POINTS} points in batches of {BATCH}");
-    println!("final loss (mean squared error over the {POINTS} points): {final_loss:.3e}");
-    println!("largest error |f(x) - sin(x)|: {:.3e} at x = {:.3}", err.max().item(), xs[worst]);
+    println!("final loss (mean squared error over the {POINTS} points): {}", sci3(final_loss));
+    println!("largest error |f(x) - sin(x)|: {} at x = {:.3}", sci3(err.max().item()), xs[worst]);
     println!("trained in {seconds:.2} s ({:.0} steps/s)", steps as f64 / seconds);
 
     let curve = |v: &[f32]| xs.iter().zip(v).map(|(&a, &b)| (a as f64, b as f64)).collect::<Vec<_>>();
@@ -111,6 +120,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     ];
     save_panels(&plot_path, &panels, (640, 480))?;
+    println!("checkpoint written to {} (reloaded: same predictions)", ckpt_path.display());
     println!("plot written to {}", plot_path.display());
     Ok(())
+}
+
+/// The network: one input, two hidden tanh layers, one output.
+fn mlp() -> nn::Sequential {
+    nn::Sequential::new()
+        .add(nn::Linear::new(1, HIDDEN))
+        .add(nn::Tanh::new())
+        .add(nn::Linear::new(HIDDEN, HIDDEN))
+        .add(nn::Tanh::new())
+        .add(nn::Linear::new(HIDDEN, 1))
 }

@@ -23,3 +23,15 @@ pub fn arg_value(name: &str) -> Option<String> {
     let i = args.iter().position(|a| a == name)?;
     Some(args.get(i + 1).cloned().unwrap_or_else(|| panic!("usage: {name} VALUE")))
 }
+
+/// Python's `f"{v:.3e}"` (`7.430e-07`): Rust writes the exponent without sign padding.
+pub fn sci3(v: f64) -> String {
+    let s = format!("{v:.3e}");
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+            format!("{m}e{sign}{digits:0>2}")
+        }
+        None => s,
+    }
+}
