@@ -6,9 +6,12 @@
 //! A view checks when it is made that every element it names lies inside its
 //! slice, which is what makes handing its pointer to `gemm` sound.
 
+mod small;
 #[cfg(test)]
 mod tests;
 mod view;
+
+pub use small::SMALL_THRESHOLD;
 
 pub use view::{MatMut, MatRef};
 
@@ -26,7 +29,9 @@ pub const PARALLEL_THRESHOLD: usize = 288 * 288 * 288;
 
 /// Float element types `gemm` multiplies: f32 and f64 (sealed: `gemm`
 /// supports no others).
-pub trait GemmElem: sealed::Sealed + Copy + Send + Sync + 'static {
+pub trait GemmElem:
+    sealed::Sealed + Copy + Send + Sync + 'static + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
+{
     /// Additive identity.
     const ZERO: Self;
     /// Multiplicative identity.
@@ -51,6 +56,9 @@ impl GemmElem for f64 {
 }
 
 /// `dst = lhs @ rhs`, or `dst += lhs @ rhs` with `accumulate`.
+///
+/// Products of at most [`SMALL_THRESHOLD`] multiply-adds are summed in PyTorch's order by a
+/// plain loop (see `small.rs`); larger ones go to `gemm`.
 ///
 /// Shapes: `lhs` is `m x k`, `rhs` is `k x n`, `dst` is `m x n`; any of them
 /// may be 0 (`k == 0` gives zeros, or leaves `dst` unchanged when
@@ -77,6 +85,10 @@ pub fn gemm_strided<T: GemmElem>(
         return;
     }
     let work = m.saturating_mul(n).saturating_mul(k);
+    if work <= SMALL_THRESHOLD {
+        small::small_matmul(dst, lhs, rhs, accumulate);
+        return;
+    }
     let parallelism =
         if threads > 1 && work >= PARALLEL_THRESHOLD { Parallelism::Rayon(threads) } else { Parallelism::None };
     let (dst_rs, dst_cs) = dst.strides();

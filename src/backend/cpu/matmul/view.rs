@@ -109,6 +109,21 @@ impl<'a, T: Copy> MatRef<'a, T> {
         (self.layout.row_stride as isize, self.layout.col_stride as isize)
     }
 
+    /// `(row_stride, col_stride)` in elements.
+    pub(super) fn ustrides(&self) -> (usize, usize) {
+        (self.layout.row_stride, self.layout.col_stride)
+    }
+
+    /// The whole slice the view lies in.
+    pub(super) fn data(&self) -> &'a [T] {
+        self.data
+    }
+
+    /// Index of element (0, 0) in [`MatRef::data`].
+    pub(super) fn offset(&self) -> usize {
+        self.layout.offset
+    }
+
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
     pub(super) fn as_ptr(&self) -> *const T {
         self.data[self.layout.offset..].as_ptr()
