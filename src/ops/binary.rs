@@ -559,26 +559,26 @@ impl Tensor {
     }
 }
 
-/// `x^e` for floats with PyTorch's special exponents (`PowKernel.cpp`), so that the common
-/// cases are exact rather than going through `powf`.
-fn float_pow<T: crate::FloatElement>(e: f64) -> impl Fn(T) -> T + Sync {
-    let et = T::from_f64(e);
-    move |x: T| {
-        if e == 2.0 {
-            x * x
-        } else if e == 3.0 {
-            x * x * x
-        } else if e == 0.5 {
-            x.sqrt()
-        } else if e == -0.5 {
-            T::one() / x.sqrt()
-        } else if e == -1.0 {
-            T::one() / x
-        } else if e == -2.0 {
-            T::one() / (x * x)
-        } else {
-            x.powf(et)
-        }
+/// `x ** e` for every element of a float tensor, with PyTorch's special cases (`x*x` for 2,
+/// `x*x*x` for 3, `sqrt` for 0.5, ...). Each case is its own loop, so that the common
+/// exponents compile to vectorised code instead of a per-element branch around `powf`.
+fn float_pow_map<T: crate::FloatElement>(x: &Tensor, e: f64) -> Tensor {
+    use super::binary_kernel::unary_map;
+    if e == 2.0 {
+        unary_map::<T, T>(x, |v| v * v)
+    } else if e == 3.0 {
+        unary_map::<T, T>(x, |v| v * v * v)
+    } else if e == 0.5 {
+        unary_map::<T, T>(x, |v| v.sqrt())
+    } else if e == -0.5 {
+        unary_map::<T, T>(x, |v| T::one() / v.sqrt())
+    } else if e == -1.0 {
+        unary_map::<T, T>(x, |v| T::one() / v)
+    } else if e == -2.0 {
+        unary_map::<T, T>(x, |v| T::one() / (v * v))
+    } else {
+        let et = T::from_f64(e);
+        unary_map::<T, T>(x, move |v| v.powf(et))
     }
 }
 
@@ -650,8 +650,8 @@ impl Tensor {
         } else {
             dispatch!(rt, T => {
                 match rt {
-                    DType::F32 => super::binary_kernel::unary_map::<f32, f32>(&x, float_pow::<f32>(e)),
-                    DType::F64 => super::binary_kernel::unary_map::<f64, f64>(&x, float_pow::<f64>(e)),
+                    DType::F32 => float_pow_map::<f32>(&x, e),
+                    DType::F64 => float_pow_map::<f64>(&x, e),
                     _ => { let ei = s.to_i64(); super::binary_kernel::unary_map::<T, T>(&x, move |v| <T as crate::Element>::from_i64(powi(v.to_i64(), ei))) }
                 }
             })

@@ -13,6 +13,10 @@ use super::{GemmElem, MatMut, MatRef};
 pub const SMALL_THRESHOLD: usize = 8192;
 
 /// `dst = lhs @ rhs` (or `dst += ...`) with sequential, unfused sums; shapes already checked.
+///
+/// Each output's sum runs over `k` in order, but the `n` sums of one output row advance
+/// together (`p` outer, `j` inner), so their dependency chains overlap in the pipeline
+/// instead of waiting on one another.
 pub(super) fn small_matmul<T: GemmElem>(
     dst: &mut MatMut<'_, T>,
     lhs: &MatRef<'_, T>,
@@ -23,16 +27,67 @@ pub(super) fn small_matmul<T: GemmElem>(
     let n = rhs.shape().1;
     let (a, ao, (ars, acs)) = (lhs.data(), lhs.offset(), lhs.ustrides());
     let (b, bo, (brs, bcs)) = (rhs.data(), rhs.offset(), rhs.ustrides());
+    // SAFETY (every `get_unchecked` below): `MatRef` checked at construction that the index
+    // `offset + i * row_stride + p * col_stride` of every element of its shape lies inside its
+    // slice, and the loops only visit `i < m`, `p < k`, `j < n`, the shapes checked by the caller.
+    let at = |d: &[T], idx: usize| unsafe { *d.get_unchecked(idx) };
+    if n == 1 {
+        // One sum per row, several rows advancing together so that their chains overlap.
+        if m <= 4 {
+            column_block::<T, 4>(dst, lhs, rhs, accumulate);
+        } else {
+            column_block::<T, 8>(dst, lhs, rhs, accumulate);
+        }
+        return;
+    }
+    let mut acc = vec![T::ZERO; n];
     for i in 0..m {
         let ai = ao + i * ars;
-        for j in 0..n {
-            let bj = bo + j * bcs;
-            let mut acc = a[ai] * b[bj];
-            for p in 1..k {
-                acc = acc + a[ai + p * acs] * b[bj + p * brs];
+        let a0 = at(a, ai);
+        for (j, s) in acc.iter_mut().enumerate() {
+            *s = a0 * at(b, bo + j * bcs);
+        }
+        for p in 1..k {
+            let (ap, bp) = (at(a, ai + p * acs), bo + p * brs);
+            for (j, s) in acc.iter_mut().enumerate() {
+                *s = *s + ap * at(b, bp + j * bcs);
             }
-            let v = if accumulate { dst.get(i, j) + acc } else { acc };
+        }
+        for (j, &s) in acc.iter().enumerate() {
+            let v = if accumulate { dst.get(i, j) + s } else { s };
             dst.set(i, j, v);
+        }
+    }
+}
+
+/// The `n == 1` case: `ROWS` rows at a time in a fixed-size block that the compiler keeps in
+/// registers. A last, partial block repeats its final row in the unused lanes and writes
+/// only the real rows.
+fn column_block<T: GemmElem, const ROWS: usize>(
+    dst: &mut MatMut<'_, T>,
+    lhs: &MatRef<'_, T>,
+    rhs: &MatRef<'_, T>,
+    accumulate: bool,
+) {
+    let (m, k) = lhs.shape();
+    let (a, ao, (ars, acs)) = (lhs.data(), lhs.offset(), lhs.ustrides());
+    let (b, bo, brs) = (rhs.data(), rhs.offset(), rhs.ustrides().0);
+    // SAFETY: as in `small_matmul`: rows `< m` and `p < k` index inside the checked views.
+    let at = |d: &[T], idx: usize| unsafe { *d.get_unchecked(idx) };
+    for i0 in (0..m).step_by(ROWS) {
+        let rows = ROWS.min(m - i0);
+        let base: [usize; ROWS] = std::array::from_fn(|r| ao + (i0 + r.min(rows - 1)) * ars);
+        let b0 = at(b, bo);
+        let mut acc: [T; ROWS] = std::array::from_fn(|r| at(a, base[r]) * b0);
+        for p in 1..k {
+            let (bp, off) = (at(b, bo + p * brs), p * acs);
+            for r in 0..ROWS {
+                acc[r] = acc[r] + at(a, base[r] + off) * bp;
+            }
+        }
+        for (r, &s) in acc[..rows].iter().enumerate() {
+            let v = if accumulate { dst.get(i0 + r, 0) + s } else { s };
+            dst.set(i0 + r, 0, v);
         }
     }
 }
