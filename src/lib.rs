@@ -13,6 +13,7 @@
 
 pub mod autograd;
 pub mod backend;
+pub mod data;
 mod display;
 mod dtype;
 mod error;
