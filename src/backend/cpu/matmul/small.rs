@@ -35,8 +35,10 @@ pub(super) fn small_matmul<T: GemmElem>(
         // One sum per row, several rows advancing together so that their chains overlap.
         if m <= 4 {
             column_block::<T, 4>(dst, lhs, rhs, accumulate);
-        } else {
+        } else if m <= 32 {
             column_block::<T, 8>(dst, lhs, rhs, accumulate);
+        } else {
+            column_sweep(dst, lhs, rhs, accumulate);
         }
         return;
     }
@@ -89,5 +91,27 @@ fn column_block<T: GemmElem, const ROWS: usize>(
             let v = if accumulate { dst.get(i0 + r, 0) + s } else { s };
             dst.set(i0 + r, 0, v);
         }
+    }
+}
+
+/// The `n == 1` case for many rows: all `m` sums advance one term per sweep over the rows, so
+/// each sweep is an independent, vectorisable loop (`k` is small whenever `m` is large here).
+fn column_sweep<T: GemmElem>(dst: &mut MatMut<'_, T>, lhs: &MatRef<'_, T>, rhs: &MatRef<'_, T>, accumulate: bool) {
+    let (m, k) = lhs.shape();
+    let (a, ao, (ars, acs)) = (lhs.data(), lhs.offset(), lhs.ustrides());
+    let (b, bo, brs) = (rhs.data(), rhs.offset(), rhs.ustrides().0);
+    // SAFETY: as in `small_matmul`: rows `< m` and `p < k` index inside the checked views.
+    let at = |d: &[T], idx: usize| unsafe { *d.get_unchecked(idx) };
+    let b0 = at(b, bo);
+    let mut acc: Vec<T> = (0..m).map(|i| at(a, ao + i * ars) * b0).collect();
+    for p in 1..k {
+        let (bp, off) = (at(b, bo + p * brs), ao + p * acs);
+        for (i, s) in acc.iter_mut().enumerate() {
+            *s = *s + at(a, off + i * ars) * bp;
+        }
+    }
+    for (i, &s) in acc.iter().enumerate() {
+        let v = if accumulate { dst.get(i, 0) + s } else { s };
+        dst.set(i, 0, v);
     }
 }
