@@ -87,6 +87,19 @@ fn matches_naive_on_all_layouts() {
 }
 
 #[test]
+fn small_kernel_paths_and_gemm_match_naive() {
+    // Single columns over many rows (the sweep), few rows (register blocks), and products just
+    // above SMALL_THRESHOLD that go to gemm, in every layout, with and without accumulating.
+    let cases = [(33, 3, 1), (100, 1, 1), (70, 40, 1), (3, 900, 1), (1, 2000, 3), (40, 30, 20)];
+    for (m, k, n) in cases {
+        for layout in 0..8 {
+            check_case((m, k, n), layout, layout % 2 == 0, 1);
+        }
+    }
+    assert!(40 * 30 * 20 > super::SMALL_THRESHOLD);
+}
+
+#[test]
 fn matches_naive_above_the_parallel_threshold() {
     let (m, k, n) = (290, 290, 290);
     assert!(m * k * n >= PARALLEL_THRESHOLD);
