@@ -96,7 +96,7 @@ fn small_kernel_paths_and_gemm_match_naive() {
             check_case((m, k, n), layout, layout % 2 == 0, 1);
         }
     }
-    assert!(40 * 30 * 20 > super::SMALL_THRESHOLD);
+    const { assert!(40 * 30 * 20 > super::SMALL_THRESHOLD) };
 }
 
 #[test]
