@@ -192,6 +192,10 @@ fn panicking_twins_carry_the_message() {
 fn grad_fn_names_follow_torch() {
     let x = Tensor::from_slice(&[1.0f32, 2.0, 3.0]).requires_grad_(true);
     let name = |t: &Tensor| t.grad_fn().unwrap().name().to_string();
+    assert_eq!(name(&x.sum()), "SumBackward0");
+    assert_eq!(name(&x.sum_dim(&[0], false)), "SumBackward1");
+    assert_eq!(name(&x.mean()), "MeanBackward0");
+    assert_eq!(name(&x.mean_dim(&[0], false)), "MeanBackward1");
     assert_eq!(name(&x.max()), "MaxBackward1");
     assert_eq!(name(&x.max_dim(0, false).0), "MaxBackward0");
     assert_eq!(name(&x.amin(&[], false)), "AminBackward0");

@@ -127,7 +127,8 @@ impl Tensor {
     /// assert_eq!(torchlight::Tensor::from_slice(&[1.0f32, 2.0]).sum().item(), 3.0);
     /// ```
     pub fn sum(&self) -> Tensor {
-        unwrap(self.try_sum_dim(&[], false))
+        // PyTorch's full sum is its own overload, with its own node name.
+        unwrap(self.sum_named(&[], false, "SumBackward0"))
     }
 
     /// Sum over `dims` (`torch.sum(x, dims, keepdim)`); negative dims count from the end.
@@ -148,6 +149,11 @@ impl Tensor {
     /// assert!(torchlight::Tensor::ones(&[2]).try_sum_dim(&[3], false).is_err());
     /// ```
     pub fn try_sum_dim(&self, dims: &[i64], keepdim: bool) -> Result<Tensor> {
+        self.sum_named(dims, keepdim, "SumBackward1")
+    }
+
+    /// The sum, recording its gradient under `name`.
+    fn sum_named(&self, dims: &[i64], keepdim: bool, name: &'static str) -> Result<Tensor> {
         let mask = reduce_dims(dims, self.dim())?;
         let out_shape = reduced_shape(self.shape(), &mask, keepdim);
         let out = if self.dtype().is_floating_point() {
@@ -161,7 +167,7 @@ impl Tensor {
         if needs_grad(&[self]) {
             let in_shape: Vec<usize> = self.shape().to_vec();
             let keep_shape = reduced_shape(self.shape(), &mask, true);
-            record_unary("SumBackward1", &[self], &out, vec![], move |ctx| {
+            record_unary(name, &[self], &out, vec![], move |ctx| {
                 Ok(vec![Some(ctx.grad().reshape_usize(&keep_shape).expand(&in_shape))])
             });
         }
@@ -175,7 +181,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn mean(&self) -> Tensor {
-        unwrap(self.try_mean_dim(&[], false))
+        unwrap(self.mean_named(&[], false, "MeanBackward0"))
     }
 
     /// Mean over `dims` (`torch.mean(x, dims, keepdim)`).
@@ -196,6 +202,11 @@ impl Tensor {
     /// assert!(e.to_string().starts_with("mean(): could not infer output dtype"));
     /// ```
     pub fn try_mean_dim(&self, dims: &[i64], keepdim: bool) -> Result<Tensor> {
+        self.mean_named(dims, keepdim, "MeanBackward1")
+    }
+
+    /// The mean, recording its gradient under `name` (one node, as PyTorch records it).
+    fn mean_named(&self, dims: &[i64], keepdim: bool, name: &'static str) -> Result<Tensor> {
         if !self.dtype().is_floating_point() {
             // PyTorch raises NotImplementedError here.
             return Err(Error::NotImplemented(format!(
@@ -207,8 +218,15 @@ impl Tensor {
         let mask = reduce_dims(dims, self.dim())?;
         let count = reduced_count(self.shape(), &mask);
         // PyTorch computes mean as sum / f32(n) in the tensor's dtype.
-        let s = self.try_sum_dim(dims, keepdim)?;
-        Ok(&s / count as f64)
+        let out = crate::no_grad(|| Ok::<_, Error>(&self.try_sum_dim(dims, keepdim)? / count as f64))?;
+        if needs_grad(&[self]) {
+            let in_shape: Vec<usize> = self.shape().to_vec();
+            let keep_shape = reduced_shape(self.shape(), &mask, true);
+            record_unary(name, &[self], &out, vec![], move |ctx| {
+                Ok(vec![Some(&ctx.grad().reshape_usize(&keep_shape).expand(&in_shape) / count as f64)])
+            });
+        }
+        Ok(out)
     }
 
     /// Sums broadcast dims away so the result has `shape` (`tensor.sum_to_size`).
