@@ -2,15 +2,21 @@
 //! `../shared/bench/README.md`), printing `RESULT {json}` lines in the format of the
 //! PyTorch harness so `scripts/bench.py` can compare them.
 //!
-//! Run: `cargo bench --bench workloads -- <w1|w4|ops> [--reps N]`
+//! Run: `cargo bench --bench workloads -- <w1|w2|w3|w4|ops> [--reps N]`
 
 use std::f64::consts::PI;
 use std::time::Instant;
+use torchlight::nn::{self, Module};
+use torchlight::optim::{self, Optimizer};
 use torchlight::{self as tl, Tensor};
 
 const POLY_STEPS: usize = 2000;
 /// The shared initial values of W1 (`torch.manual_seed(0); torch.randn(4)`).
 const W1_INIT: [f64; 4] = [1.5409960746765137, -0.293428897857666, -2.1787893772125244, 0.5684312582015991];
+
+/// The shared initial Linear(3, 1) of W2 (`torch.manual_seed(0); nn.Linear(3, 1)`).
+const W2_W: [f32; 3] = [-0.004322517663240433, 0.3097158372402191, -0.4751853346824646];
+const W2_B: [f32; 1] = [-0.4248946011066437];
 
 fn emit(fields: &[(&str, String)]) {
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
@@ -56,6 +62,94 @@ fn w1(reps: usize) {
         ("workload", "\"w1\"".into()),
         ("unit", "\"s/2000 iters\"".into()),
         ("reps", list(&times)),
+        ("final_loss", format!("{loss}")),
+    ]);
+}
+
+fn run_w2(xx: &Tensor, y: &Tensor) -> (f64, f64) {
+    let lin = nn::Linear::from_parts(
+        Tensor::from_vec(W2_W.to_vec(), &[1, 3]).requires_grad_(true),
+        Some(Tensor::from_slice(&W2_B).requires_grad_(true)),
+    );
+    let model = nn::Sequential::new().add(lin).add(nn::Flatten::new(0, 1));
+    let loss_fn = nn::MSELoss::new().reduction(nn::Reduction::Sum);
+    let mut optimizer = optim::RMSprop::new(model.parameters(), 1e-3);
+    let t0 = Instant::now();
+    let mut loss = Tensor::scalar(0.0f32);
+    for _ in 0..POLY_STEPS {
+        let y_pred = model.forward(xx);
+        loss = loss_fn.forward(&y_pred, y);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+    }
+    (t0.elapsed().as_secs_f64(), loss.item())
+}
+
+/// W2: the seed's stage 4 loop (Linear(3, 1), Flatten, MSE sum, RMSprop).
+fn w2(reps: usize) {
+    let x = Tensor::linspace(-PI, PI, 2000);
+    let y = x.sin();
+    let xx = x.unsqueeze(-1).pow(&Tensor::from_slice(&[1i64, 2, 3]));
+    let mut times = vec![];
+    let mut loss = 0.0;
+    for _ in 0..reps {
+        let (t, l) = run_w2(&xx, &y);
+        times.push(t);
+        loss = l;
+    }
+    emit(&[
+        ("workload", "\"w2\"".into()),
+        ("unit", "\"s/2000 steps\"".into()),
+        ("reps", list(&times)),
+        ("final_loss", format!("{loss}")),
+    ]);
+}
+
+/// W3: MLP 784-1024-1024-10 with ReLU, batch 256, cross-entropy, Adam; 3 warm-up steps,
+/// then 20 timed steps, everything rebuilt per repetition.
+fn w3(reps: usize) {
+    const WARMUP: usize = 3;
+    const STEPS: usize = 20;
+    const BATCH: usize = 256;
+    let mut times = vec![];
+    let mut loss = 0.0;
+    for r in 0..reps {
+        tl::manual_seed(r as u64);
+        let x = Tensor::randn(&[BATCH, 784]);
+        let labels = Tensor::randint(0, 10, &[BATCH]);
+        let model = nn::Sequential::new()
+            .add(nn::Linear::new(784, 1024))
+            .add(nn::ReLU::new())
+            .add(nn::Linear::new(1024, 1024))
+            .add(nn::ReLU::new())
+            .add(nn::Linear::new(1024, 10));
+        let loss_fn = nn::CrossEntropyLoss::new();
+        let mut opt = optim::Adam::new(model.parameters(), 1e-3);
+        let mut step = || {
+            opt.zero_grad();
+            let l = loss_fn.forward(&model.forward(&x), &labels);
+            l.backward();
+            opt.step();
+            l
+        };
+        for _ in 0..WARMUP {
+            step();
+        }
+        let t0 = Instant::now();
+        let mut last = Tensor::scalar(0.0f32);
+        for _ in 0..STEPS {
+            last = step();
+        }
+        times.push(t0.elapsed().as_secs_f64());
+        loss = last.item();
+    }
+    emit(&[
+        ("workload", "\"w3\"".into()),
+        ("unit", "\"s/20 steps\"".into()),
+        ("reps", list(&times)),
+        ("steps", STEPS.to_string()),
+        ("batch", BATCH.to_string()),
         ("final_loss", format!("{loss}")),
     ]);
 }
@@ -117,10 +211,12 @@ fn main() {
     tl::set_num_threads(threads);
     match args.first().map(String::as_str) {
         Some("w1") => w1(reps),
+        Some("w2") => w2(reps),
+        Some("w3") => w3(reps),
         Some("w4") => w4(reps),
         Some("ops") => ops(reps),
         other => {
-            eprintln!("usage: workloads <w1|w4|ops> [--reps N] (got {other:?})");
+            eprintln!("usage: workloads <w1|w2|w3|w4|ops> [--reps N] (got {other:?})");
             std::process::exit(2);
         }
     }
