@@ -15,8 +15,8 @@ const POLY_STEPS: usize = 2000;
 const W1_INIT: [f64; 4] = [1.5409960746765137, -0.293428897857666, -2.1787893772125244, 0.5684312582015991];
 
 /// The shared initial Linear(3, 1) of W2 (`torch.manual_seed(0); nn.Linear(3, 1)`).
-const W2_W: [f32; 3] = [-0.004322517663240433, 0.3097158372402191, -0.4751853346824646];
-const W2_B: [f32; 1] = [-0.4248946011066437];
+const W2_W: [f64; 3] = [-0.004322517663240433, 0.3097158372402191, -0.4751853346824646];
+const W2_B: [f64; 1] = [-0.4248946011066437];
 
 fn emit(fields: &[(&str, String)]) {
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
@@ -68,8 +68,8 @@ fn w1(reps: usize) {
 
 fn run_w2(xx: &Tensor, y: &Tensor) -> (f64, f64) {
     let lin = nn::Linear::from_parts(
-        Tensor::from_vec(W2_W.to_vec(), &[1, 3]).requires_grad_(true),
-        Some(Tensor::from_slice(&W2_B).requires_grad_(true)),
+        Tensor::from_vec(W2_W.map(|v| v as f32).to_vec(), &[1, 3]).requires_grad_(true),
+        Some(Tensor::from_slice(&W2_B.map(|v| v as f32)).requires_grad_(true)),
     );
     let model = nn::Sequential::new().add(lin).add(nn::Flatten::new(0, 1));
     let loss_fn = nn::MSELoss::new().reduction(nn::Reduction::Sum);
