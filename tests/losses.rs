@@ -71,9 +71,12 @@ fn module_forward(
         "binary_cross_entropy" => {
             nn::BCELoss { weight: w.cloned(), ..nn::BCELoss::new().reduction(r) }.try_forward(x, y)
         }
-        "binary_cross_entropy_with_logits" => {
-            nn::BCEWithLogitsLoss { weight: w.cloned(), pos_weight: pw.cloned(), reduction: r }.try_forward(x, y)
+        "binary_cross_entropy_with_logits" => nn::BCEWithLogitsLoss {
+            weight: w.cloned(),
+            pos_weight: pw.cloned(),
+            ..nn::BCEWithLogitsLoss::new().reduction(r)
         }
+        .try_forward(x, y),
         "kl_div" => nn::KLDivLoss::new()
             .reduction(r)
             .log_target(args.get("log_target").and_then(|v| v.as_bool()).unwrap_or(false))
@@ -81,7 +84,7 @@ fn module_forward(
         "nll_loss" => nn::NLLLoss {
             weight: w.cloned(),
             ignore_index: args.get("ignore_index").and_then(|v| v.as_i64()).unwrap_or(-100),
-            reduction: r,
+            ..nn::NLLLoss::new().reduction(r)
         }
         .try_forward(x, y),
         "cross_entropy" => {
@@ -238,4 +241,28 @@ fn class_losses_pass_gradcheck() {
         };
         check_grad("nll gradient wrt incoming gradient", through_grad, &[v]);
     }
+}
+
+#[test]
+fn losses_are_modules_with_their_weights_as_buffers() {
+    use torchlight::nn::{self, Module};
+    use torchlight::{DType, Tensor};
+    // torch: BCEWithLogitsLoss(weight=w, pos_weight=p).state_dict().keys() == ['weight', 'pos_weight'];
+    // an unset weight is left out; repr is the bare class name.
+    let m = nn::BCEWithLogitsLoss::new().weight(&Tensor::ones(&[3])).pos_weight(&Tensor::ones(&[3]));
+    let keys: Vec<String> = m.named_buffers().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["weight", "pos_weight"]);
+    assert_eq!(m.state_dict().keys().collect::<Vec<_>>(), ["weight", "pos_weight"]);
+    assert!(nn::CrossEntropyLoss::new().state_dict().is_empty());
+    assert_eq!(nn::CrossEntropyLoss::new().weight(&Tensor::ones(&[2])).repr(), "CrossEntropyLoss()");
+    assert_eq!(nn::MSELoss::new().reduction(nn::Reduction::Sum).repr(), "MSELoss()");
+    assert!(m.parameters().is_empty() && m.is_training());
+    m.eval();
+    assert!(!m.is_training());
+    let mut c = nn::CrossEntropyLoss::new().weight(&Tensor::ones(&[2]));
+    c.to_dtype_(DType::F64);
+    assert_eq!(c.weight.as_ref().unwrap().dtype(), DType::F64);
+    // The two-argument forward is still the one called.
+    let l = c.forward(&Tensor::zeros_dtype(&[1, 2], DType::F64), &Tensor::from_slice(&[1i64]));
+    assert!((l.item() - std::f64::consts::LN_2).abs() < 1e-12);
 }

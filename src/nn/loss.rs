@@ -1,5 +1,7 @@
 //! Loss modules (`nn.MSELoss`, `nn.CrossEntropyLoss`, ...): PyTorch's constructor defaults,
-//! builder setters for the options, and `forward(&input, &target)`.
+//! builder setters for the options, and `forward(&input, &target)`. Each is an
+//! [`nn::Module`](super::Module), as in PyTorch: a class weight is a buffer (so it is in the
+//! state dict and follows dtype conversion), and `train`/`eval` and printing work.
 //!
 //! ```
 //! use torchlight::{nn, Tensor};
@@ -10,8 +12,35 @@
 
 use super::functional as F;
 use super::functional::Reduction;
+use super::module::{TrainingFlag, Visitor, VisitorMut};
 use crate::error::unwrap;
 use crate::{Result, Tensor};
+
+/// How a loss option takes part in module traversal: a tensor option is a persistent buffer
+/// (PyTorch registers a loss's `weight` and `pos_weight` with `register_buffer`, and leaves
+/// an unset one out of the state dict); plain settings are not visited.
+trait LossOption {
+    fn visit<'a>(&'a self, _name: &str, _v: &mut dyn Visitor<'a>) {}
+    fn visit_mut(&mut self, _name: &str, _v: &mut dyn VisitorMut) {}
+}
+
+impl LossOption for Reduction {}
+impl LossOption for f64 {}
+impl LossOption for i64 {}
+impl LossOption for bool {}
+
+impl LossOption for Option<Tensor> {
+    fn visit<'a>(&'a self, name: &str, v: &mut dyn Visitor<'a>) {
+        if let Some(t) = self {
+            v.buffer(name, t, true);
+        }
+    }
+    fn visit_mut(&mut self, name: &str, v: &mut dyn VisitorMut) {
+        if let Some(t) = self {
+            v.buffer(name, t, true);
+        }
+    }
+}
 
 /// Defines a loss module: its fields (with PyTorch's defaults), `new`, one builder setter
 /// per field, and `forward`/`try_forward` calling the functional form.
@@ -28,11 +57,26 @@ macro_rules! loss_module {
         #[derive(Clone, Debug)]
         pub struct $name {
             $( $(#[$fdoc])* pub $field: $ty, )*
+            /// The mode flag (`module.training`); public so that struct literals can still
+            /// be completed with `..Default::default()`.
+            pub training: TrainingFlag,
         }
 
         impl Default for $name {
             fn default() -> Self {
-                $name { $( $field: $default, )* }
+                $name { $( $field: $default, )* training: TrainingFlag::default() }
+            }
+        }
+
+        impl super::Module for $name {
+            fn visit<'a>(&'a self, _v: &mut dyn Visitor<'a>) {
+                $( LossOption::visit(&self.$field, stringify!($field), _v); )*
+            }
+            fn visit_mut(&mut self, _v: &mut dyn VisitorMut) {
+                $( LossOption::visit_mut(&mut self.$field, stringify!($field), _v); )*
+            }
+            fn training_flag(&self) -> Option<&TrainingFlag> {
+                Some(&self.training)
             }
         }
 
