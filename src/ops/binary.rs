@@ -146,9 +146,21 @@ fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Ten
     let dtype = arith_dtype(op, a, b)?;
     alpha_check(dtype, alpha)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    let bt = b.materialize(dtype);
     let at = a.to_dtype(dtype);
-    let out = arith_kernel(op, &at, &bt, &shape, alpha);
+    let out = match (b, alpha) {
+        // A float tensor with a Rust number: map with the number captured, instead of
+        // materialising it as a 0-dim tensor and broadcasting (same arithmetic, no allocations).
+        (Operand::Scalar(s), None) if dtype.is_floating_point() => crate::dispatch_float!(dtype, T => {
+            let v: T = s.to_elem();
+            match op {
+                Arith::Add => super::binary_kernel::unary_map::<T, T>(&at, move |x| x + v),
+                Arith::Sub => super::binary_kernel::unary_map::<T, T>(&at, move |x| x - v),
+                Arith::Mul => super::binary_kernel::unary_map::<T, T>(&at, move |x| x * v),
+                Arith::Div => super::binary_kernel::unary_map::<T, T>(&at, move |x| x / v),
+            }
+        }, _ => unreachable!("floating dtypes only")),
+        _ => arith_kernel(op, &at, &b.materialize(dtype), &shape, alpha),
+    };
     let b_tensor = b.tensor();
     let inputs: Vec<&Tensor> = std::iter::once(a).chain(b_tensor).collect();
     if needs_grad(&inputs) {
