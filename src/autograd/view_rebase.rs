@@ -26,9 +26,13 @@ pub(crate) struct Window {
 }
 
 impl Window {
-    /// The window of `view` in `base`, or `None` when the base's layout is not a dense
-    /// arrangement of its storage (then no buffer with the base's strides can hold it).
-    pub(crate) fn of(base: &Tensor, view: &Tensor) -> Option<Window> {
+    /// The window of `view` in `base`, or PyTorch-style NotImplemented when the base's layout
+    /// is not a dense arrangement of its storage (no buffer with its strides can hold it).
+    pub(crate) fn of(base: &Tensor, view: &Tensor) -> Result<Arc<Window>> {
+        Window::locate(base, view).map(Arc::new).ok_or_else(|| unsupported_layout(base))
+    }
+
+    fn locate(base: &Tensor, view: &Tensor) -> Option<Window> {
         let (b, v) = (base.layout(), view.layout());
         let extent = 1 + b.shape.iter().zip(&b.strides).map(|(&n, &s)| n.saturating_sub(1) * s).sum::<usize>();
         if b.numel() != extent || v.offset < b.offset {
@@ -117,9 +121,9 @@ fn meta_of(t: &Tensor) -> InputMeta {
     InputMeta { shape: t.shape().into(), dtype: t.dtype() }
 }
 
-/// Gives `view` a new `grad_fn`: `AsStridedBackward0` of its base's current history.
-pub(crate) fn regenerate(view: &Tensor, base: &Tensor) -> Result<()> {
-    let w = Arc::new(Window::of(base, view).ok_or_else(|| unsupported_layout(base))?);
+/// Gives `view` (which sits at `w` in `base`) a new `grad_fn`: `AsStridedBackward0` of its
+/// base's current history.
+fn regenerate(view: &Tensor, base: &Tensor, w: Arc<Window>) {
     let edges: SmallVec<[Option<Edge>; 2]> = smallvec::smallvec![edge_of_fresh(base)];
     let node = Node::new(
         "AsStridedBackward0".into(),
@@ -133,10 +137,9 @@ pub(crate) fn regenerate(view: &Tensor, base: &Tensor) -> Result<()> {
     m.grad_fn = Some(Arc::new(node));
     m.output_nr = 0;
     m.view_version = Some(view.version());
-    Ok(())
 }
 
-pub(crate) fn unsupported_layout(base: &Tensor) -> Error {
+fn unsupported_layout(base: &Tensor) -> Error {
     Error::NotImplemented(format!(
         "in-place modification of a view whose base has a non-dense layout (shape {:?}, strides {:?}) \
          is not supported while recording gradients",
@@ -185,8 +188,7 @@ pub(crate) fn marker_input(op: &Arc<Node>, marker: &Arc<Node>, first_seq: u64) -
 /// After an in-place op on `view` recorded as `op` (whose input `self_idx`, if any, stood for
 /// the view's old value), makes `base` depend on `op` through a `CopySlices` node and
 /// regenerates the view's `grad_fn` from the base.
-pub(crate) fn rebase_view(view: &Tensor, base: &Tensor, op: Arc<Node>, self_idx: Option<usize>) -> Result<()> {
-    let w = Arc::new(Window::of(base, view).ok_or_else(|| unsupported_layout(base))?);
+pub(crate) fn rebase_view(view: &Tensor, base: &Tensor, w: Arc<Window>, op: Arc<Node>, self_idx: Option<usize>) {
     let mut edges: SmallVec<[Option<Edge>; 2]> = smallvec::smallvec![edge_of_fresh(base)];
     let mut metas: SmallVec<[InputMeta; 2]> = smallvec::smallvec![meta_of(base)];
     for (j, (e, m)) in op.next_edges.iter().zip(&op.input_meta).enumerate() {
@@ -196,7 +198,7 @@ pub(crate) fn rebase_view(view: &Tensor, base: &Tensor, op: Arc<Node>, self_idx:
         }
     }
     let inner = op.clone();
-    let bw = w;
+    let bw = w.clone();
     let backward = move |ctx: &BackwardCtx| -> Result<Vec<Option<Tensor>>> {
         let g = ctx.grad();
         let create_graph = is_grad_enabled();
@@ -243,7 +245,7 @@ pub(crate) fn rebase_view(view: &Tensor, base: &Tensor, op: Arc<Node>, self_idx:
         m.grad_fn = Some(Arc::new(node));
         m.output_nr = 0;
     }
-    regenerate(view, base)
+    regenerate(view, base, w);
 }
 
 /// Refreshes a view's `grad_fn` when its storage was modified in place since the `grad_fn`
@@ -254,7 +256,9 @@ pub(crate) fn refresh(t: &Tensor) {
     if stale && base.requires_grad() {
         // A base that cannot host a window keeps the view's old history, as before this
         // module existed; in-place ops on such views are refused up front.
-        let _ = regenerate(t, base);
+        if let Ok(w) = Window::of(base, t) {
+            regenerate(t, base, w);
+        }
     } else if stale {
         t.0.meta.lock().view_version = Some(t.version());
     }

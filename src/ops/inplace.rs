@@ -108,9 +108,7 @@ impl Tensor {
     /// the view's value, written through the view, then recorded on the base as `CopySlices`
     /// (see `autograd::view_rebase`).
     fn inplace_on_view(&self, base: &Tensor, slow: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<()> {
-        if view_rebase::Window::of(base, self).is_none() {
-            return Err(view_rebase::unsupported_layout(base));
-        }
+        let window = view_rebase::Window::of(base, self)?;
         // The op runs on a clone of the view: its `CloneBackward0` node marks the input edge
         // that stands for the view's old value (CopySlices routes that gradient into the base),
         // and still leads to the view's history for higher-order gradients.
@@ -123,10 +121,10 @@ impl Tensor {
             _ => None,
         };
         crate::no_grad(|| self.copy_kernel(&r));
-        match op {
-            Some(op) => view_rebase::rebase_view(self, base, op, self_idx),
-            None => Ok(()),
+        if let Some(op) = op {
+            view_rebase::rebase_view(self, base, window, op, self_idx);
         }
+        Ok(())
     }
 
     /// A copy of the current value carrying this tensor's autograd identity.

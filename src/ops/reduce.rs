@@ -164,13 +164,7 @@ impl Tensor {
             let (acc, _) = fold_dims::<i64, i64>(&x, &mask, 0, |a, v| a.wrapping_add(v));
             Tensor::from_vec(acc, &out_shape)
         };
-        if needs_grad(&[self]) {
-            let in_shape: Vec<usize> = self.shape().to_vec();
-            let keep_shape = reduced_shape(self.shape(), &mask, true);
-            record_unary(name, &[self], &out, vec![], move |ctx| {
-                Ok(vec![Some(ctx.grad().reshape_usize(&keep_shape).expand(&in_shape))])
-            });
-        }
+        self.record_spread(&out, &mask, name, None);
         Ok(out)
     }
 
@@ -219,14 +213,25 @@ impl Tensor {
         let count = reduced_count(self.shape(), &mask);
         // PyTorch computes mean as sum / f32(n) in the tensor's dtype.
         let out = crate::no_grad(|| Ok::<_, Error>(&self.try_sum_dim(dims, keepdim)? / count as f64))?;
-        if needs_grad(&[self]) {
-            let in_shape: Vec<usize> = self.shape().to_vec();
-            let keep_shape = reduced_shape(self.shape(), &mask, true);
-            record_unary(name, &[self], &out, vec![], move |ctx| {
-                Ok(vec![Some(&ctx.grad().reshape_usize(&keep_shape).expand(&in_shape) / count as f64)])
-            });
-        }
+        self.record_spread(&out, &mask, name, Some(count as f64));
         Ok(out)
+    }
+
+    /// Records the gradient of a sum (or, with `divisor`, a mean) over the dims in `mask`: the
+    /// incoming gradient spread back over the reduced dims.
+    fn record_spread(&self, out: &Tensor, mask: &[bool], name: &'static str, divisor: Option<f64>) {
+        if !needs_grad(&[self]) {
+            return;
+        }
+        let in_shape: Vec<usize> = self.shape().to_vec();
+        let keep_shape = reduced_shape(self.shape(), mask, true);
+        record_unary(name, &[self], out, vec![], move |ctx| {
+            let g = ctx.grad().reshape_usize(&keep_shape).expand(&in_shape);
+            Ok(vec![Some(match divisor {
+                Some(n) => &g / n,
+                None => g,
+            })])
+        });
     }
 
     /// Sums broadcast dims away so the result has `shape` (`tensor.sum_to_size`).
