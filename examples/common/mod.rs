@@ -15,6 +15,7 @@ pub fn py(v: f64) -> String {
     torchlight::format::python_repr(v)
 }
 
+pub mod classifier;
 pub mod plot;
 
 /// The value of `--name VALUE`, if given.

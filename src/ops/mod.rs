@@ -3,6 +3,7 @@
 
 mod binary;
 mod binary_kernel;
+pub(crate) mod conv;
 mod copy;
 mod factory;
 mod float_map;
@@ -14,6 +15,7 @@ mod masked;
 pub(crate) mod masked_index;
 mod operators;
 mod pointwise;
+pub(crate) mod pool;
 mod promote;
 mod random;
 mod reduce;
@@ -23,5 +25,6 @@ pub(crate) mod slice;
 mod softmax;
 mod stats;
 mod unary;
+pub(crate) mod window;
 
 pub use binary::Operand;

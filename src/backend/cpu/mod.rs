@@ -5,6 +5,7 @@ pub mod parallel;
 pub mod range;
 pub(crate) mod strided;
 pub mod sum;
+pub mod window;
 
 #[cfg(test)]
 mod fixtures;

@@ -53,6 +53,55 @@ pub fn try_dropout(input: &Tensor, p: f64, training: bool) -> Result<Tensor> {
     input.try_mul(&noise)
 }
 
+/// Zeroes whole channels (`F.dropout2d`): each `(sample, channel)` pair of `[n, c, *]` is
+/// dropped with probability `p` and the others are scaled by `1/(1-p)`, when `training`.
+/// PyTorch's defaults are `p = 0.5`, `training = true`. As in PyTorch, a 3-D input is taken as
+/// `[n, c, l]` (channel-wise 1-D dropout).
+///
+/// The mask `[n, c, 1, ...]` is drawn with `bernoulli_(1 - p)` from the global generator,
+/// as PyTorch's `feature_dropout` draws it.
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// torchlight::manual_seed(0);
+/// let y = F::dropout2d(&Tensor::ones(&[2, 3, 2, 2]), 0.5, true);
+/// let v = y.to_vec::<f32>();
+/// // Each 2x2 plane is all zeros or all twos.
+/// assert!(v.chunks(4).all(|p| p.iter().all(|&e| e == p[0]) && (p[0] == 0.0 || p[0] == 2.0)));
+/// ```
+#[track_caller]
+pub fn dropout2d(input: &Tensor, p: f64, training: bool) -> Tensor {
+    unwrap(try_dropout2d(input, p, training))
+}
+
+/// Fallible twin of [`dropout2d`].
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let e = F::try_dropout2d(&Tensor::ones(&[4]), 0.5, true).unwrap_err();
+/// assert_eq!(e.to_string(), "Feature dropout requires at least 2 dimensions in the input");
+/// ```
+pub fn try_dropout2d(input: &Tensor, p: f64, training: bool) -> Result<Tensor> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(Error::Value(format!("dropout probability has to be between 0 and 1, but got {}", python_repr(p))));
+    }
+    if p == 0.0 || !training || input.numel() == 0 {
+        return Ok(input.clone());
+    }
+    if input.dim() < 2 {
+        return Err(Error::Runtime("Feature dropout requires at least 2 dimensions in the input".into()));
+    }
+    if p == 1.0 {
+        return input.try_mul(&Tensor::zeros_dtype(&[], input.dtype()));
+    }
+    let mut shape = vec![1usize; input.dim()];
+    shape[..2].copy_from_slice(&input.shape()[..2]);
+    let noise = Tensor::empty_dtype(&shape, input.dtype());
+    noise.bernoulli_(1.0 - p);
+    noise.div_(1.0 - p);
+    input.try_mul(&noise)
+}
+
 /// An uninitialised tensor shaped like `x` whose memory order follows `x`'s strides, as
 /// `torch.empty_like` does: the random mask must be drawn in the same order as PyTorch's.
 ///

@@ -1,4 +1,5 @@
-//! Stateless functions mirroring `torch.nn.functional`: activations, dropout and losses.
+//! Stateless functions mirroring `torch.nn.functional`: activations, convolution, pooling,
+//! normalisation, dropout and losses.
 //!
 //! Rust has no default arguments, so every function takes all of PyTorch's parameters in
 //! PyTorch's order (without the deprecated `size_average`/`reduce`); the docs give PyTorch's
@@ -15,9 +16,12 @@
 
 mod activation;
 mod bce;
+mod conv;
 mod dropout;
 mod loss;
 mod nll;
+mod norm;
+mod pooling;
 
 pub use activation::{
     elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh, try_elu, try_gelu,
@@ -27,12 +31,21 @@ pub use bce::{
     binary_cross_entropy, binary_cross_entropy_with_logits, try_binary_cross_entropy,
     try_binary_cross_entropy_with_logits,
 };
-pub use dropout::{dropout, try_dropout};
+pub use conv::{
+    conv1d, conv2d, conv_transpose2d, fold, try_conv1d, try_conv2d, try_conv_transpose2d, try_fold, try_unfold, unfold,
+    Padding, Size2,
+};
+pub use dropout::{dropout, dropout2d, try_dropout, try_dropout2d};
 pub use loss::{
     huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss, try_huber_loss, try_kl_div, try_l1_loss, try_mse_loss,
     try_smooth_l1_loss, Reduction,
 };
 pub use nll::{cross_entropy, nll_loss, try_cross_entropy, try_nll_loss};
+pub use norm::{batch_norm, group_norm, try_batch_norm, try_group_norm};
+pub use pooling::{
+    adaptive_avg_pool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices, try_adaptive_avg_pool2d, try_avg_pool2d,
+    try_max_pool2d, try_max_pool2d_with_indices, try_upsample_nearest, upsample_nearest,
+};
 
 /// Maps every element of a float tensor with one formula written once for both precisions:
 /// `$T` is bound to `f32`, then `f64`.

@@ -1,4 +1,4 @@
-//! [`Dropout`]: zeroes elements at random during training.
+//! [`Dropout`] and [`Dropout2d`]: zero elements, or whole channels, at random during training.
 
 use super::py_bool;
 use crate::format::python_repr;
@@ -75,6 +75,54 @@ impl Module for Dropout {
     }
     fn type_name(&self) -> String {
         "Dropout".into()
+    }
+    fn extra_repr(&self) -> String {
+        format!("p={}, inplace={}", python_repr(self.p), py_bool(false))
+    }
+}
+
+/// During training, zeroes whole channels of `[N, C, H, W]` with probability `p` and scales
+/// the others by `1/(1-p)`; in evaluation mode, the identity (`torch.nn.Dropout2d`).
+///
+/// ```
+/// use torchlight::{nn, nn::Module, Tensor};
+/// torchlight::manual_seed(0);
+/// let drop = nn::Dropout2d::new(0.5);
+/// let y = drop.forward(&Tensor::ones(&[1, 4, 2, 2]));
+/// assert!(y.to_vec::<f32>().chunks(4).all(|c| c.iter().all(|&v| v == c[0])));
+/// assert_eq!(drop.repr(), "Dropout2d(p=0.5, inplace=False)");
+/// ```
+pub struct Dropout2d {
+    /// The probability of zeroing a channel.
+    pub p: f64,
+    training: TrainingFlag,
+}
+
+impl Dropout2d {
+    /// Channel dropout with probability `p`; panics unless `0 <= p <= 1`, as PyTorch raises.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::Dropout2d::new(0.2).p, 0.2);
+    /// ```
+    #[track_caller]
+    pub fn new(p: f64) -> Dropout2d {
+        let d = Dropout::new(p);
+        Dropout2d { p: d.p, training: TrainingFlag::default() }
+    }
+}
+
+impl Module for Dropout2d {
+    #[track_caller]
+    fn forward(&self, input: &Tensor) -> Tensor {
+        crate::nn::functional::dropout2d(input, self.p, self.is_training())
+    }
+    fn visit<'a>(&'a self, _: &mut dyn Visitor<'a>) {}
+    fn visit_mut(&mut self, _: &mut dyn VisitorMut) {}
+    fn training_flag(&self) -> Option<&TrainingFlag> {
+        Some(&self.training)
+    }
+    fn type_name(&self) -> String {
+        "Dropout2d".into()
     }
     fn extra_repr(&self) -> String {
         format!("p={}, inplace={}", python_repr(self.p), py_bool(false))

@@ -1,19 +1,25 @@
-//! Layers, one file per family: linear, activations, flatten/reshape, dropout, embedding,
-//! normalization.
+//! Layers, one file per family: linear, convolution, pooling, activations, flatten/reshape,
+//! dropout, embedding, normalization.
 
 mod activation;
+mod batchnorm;
+mod conv;
 mod dropout;
 mod embedding;
 mod flatten;
 mod linear;
 mod normalization;
+mod pooling;
 
 pub use activation::{LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, ELU, GELU};
-pub use dropout::Dropout;
+pub use batchnorm::{BatchNorm1d, BatchNorm2d};
+pub use conv::{Conv1d, Conv2d, ConvOptions, ConvTranspose2d};
+pub use dropout::{Dropout, Dropout2d};
 pub use embedding::Embedding;
 pub use flatten::{Flatten, Unflatten};
 pub use linear::{Identity, Linear};
-pub use normalization::LayerNorm;
+pub use normalization::{GroupNorm, LayerNorm};
+pub use pooling::{AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Upsample};
 
 /// A shape as Python prints a tuple: `()`, `(4,)`, `(2, 3)`.
 pub(crate) fn py_tuple<T: std::fmt::Display>(items: &[T]) -> String {

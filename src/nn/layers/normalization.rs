@@ -1,4 +1,5 @@
-//! [`LayerNorm`]: normalisation over the trailing dims.
+//! [`LayerNorm`] (normalisation over the trailing dims) and [`GroupNorm`] (over groups of
+//! channels).
 
 use super::{py_bool, py_tuple};
 use crate::format::python_repr;
@@ -160,6 +161,127 @@ impl Module for LayerNorm {
             python_repr(self.eps),
             py_bool(self.weight.is_some()),
             py_bool(self.bias.is_some())
+        )
+    }
+}
+
+/// Group normalisation (`torch.nn.GroupNorm`): the channels of `[N, C, *]` are split into
+/// `num_groups` groups, each normalised over its channels and positions, then scaled and
+/// shifted per channel (`weight` ones and `bias` zeros when `affine`).
+///
+/// ```
+/// use torchlight::{nn, nn::Module, Tensor};
+/// let gn = nn::GroupNorm::new(2, 4);
+/// assert_eq!(gn.forward(&Tensor::randn(&[3, 4, 5])).shape(), &[3, 4, 5]);
+/// assert_eq!(gn.repr(), "GroupNorm(2, 4, eps=1e-05, affine=True)");
+/// ```
+pub struct GroupNorm {
+    /// Number of channel groups.
+    pub num_groups: usize,
+    /// Number of channels.
+    pub num_channels: usize,
+    /// Added to the variance for stability.
+    pub eps: f64,
+    /// Per-channel scale, if `affine`.
+    pub weight: Option<Tensor>,
+    /// Per-channel shift, if `affine`.
+    pub bias: Option<Tensor>,
+    training: TrainingFlag,
+}
+
+impl GroupNorm {
+    /// `nn.GroupNorm(num_groups, num_channels)` with `eps = 1e-5` and `affine`; panics when
+    /// the channels do not split into the groups, as PyTorch raises.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::GroupNorm::new(2, 4).weight.unwrap().shape(), &[4]);
+    /// ```
+    #[track_caller]
+    pub fn new(num_groups: usize, num_channels: usize) -> GroupNorm {
+        assert!(num_groups > 0 && num_channels % num_groups == 0, "num_channels must be divisible by num_groups");
+        GroupNorm {
+            num_groups,
+            num_channels,
+            eps: 1e-5,
+            weight: Some(Parameter(Tensor::ones(&[num_channels]))),
+            bias: Some(Parameter(Tensor::zeros(&[num_channels]))),
+            training: TrainingFlag::default(),
+        }
+    }
+
+    /// Sets `eps`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::GroupNorm::new(2, 4).eps(1e-3).eps, 1e-3);
+    /// ```
+    pub fn eps(mut self, eps: f64) -> GroupNorm {
+        self.eps = eps;
+        self
+    }
+
+    /// With `false`, no weight and bias (`affine=False`).
+    ///
+    /// ```
+    /// assert!(torchlight::nn::GroupNorm::new(2, 4).affine(false).bias.is_none());
+    /// ```
+    pub fn affine(mut self, affine: bool) -> GroupNorm {
+        let c = self.num_channels;
+        self.weight = affine.then(|| self.weight.take().unwrap_or_else(|| Parameter(Tensor::ones(&[c]))));
+        self.bias = affine.then(|| self.bias.take().unwrap_or_else(|| Parameter(Tensor::zeros(&[c]))));
+        self
+    }
+
+    /// Fallible twin of `forward`.
+    ///
+    /// ```
+    /// use torchlight::{nn, Tensor};
+    /// assert!(nn::GroupNorm::new(2, 4).try_forward(&Tensor::ones(&[2, 6])).is_err());
+    /// ```
+    pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
+        crate::nn::functional::try_group_norm(
+            input,
+            self.num_groups,
+            self.weight.as_ref(),
+            self.bias.as_ref(),
+            self.eps,
+        )
+    }
+}
+
+impl Module for GroupNorm {
+    #[track_caller]
+    fn forward(&self, input: &Tensor) -> Tensor {
+        crate::error::unwrap(self.try_forward(input))
+    }
+    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
+        if let Some(w) = &self.weight {
+            v.param("weight", w);
+        }
+        if let Some(b) = &self.bias {
+            v.param("bias", b);
+        }
+    }
+    fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
+        if let Some(w) = &mut self.weight {
+            v.param("weight", w);
+        }
+        if let Some(b) = &mut self.bias {
+            v.param("bias", b);
+        }
+    }
+    fn training_flag(&self) -> Option<&TrainingFlag> {
+        Some(&self.training)
+    }
+    fn type_name(&self) -> String {
+        "GroupNorm".into()
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "{}, {}, eps={}, affine={}",
+            self.num_groups,
+            self.num_channels,
+            python_repr(self.eps),
+            py_bool(self.weight.is_some())
         )
     }
 }

@@ -1,0 +1,278 @@
+//! Sliding-window kernels over planes of 2-D images: `im2col` (PyTorch's `unfold`), its
+//! adjoint `col2im` (`fold`), and max pooling. Convolution and pooling are built on them.
+//!
+//! Every kernel takes contiguous `[planes, h, w]` or `[batch, channels * kh * kw, oh * ow]`
+//! buffers; callers make their inputs contiguous first. Work is split over the leading
+//! dimension with rayon only when it is large enough to pay for the threads.
+
+use super::parallel::GRAIN_SIZE;
+use rayon::prelude::*;
+
+/// Geometry of a 2-D sliding window: kernel, stride, padding (before and after, so that
+/// `padding='same'` with an even kernel and `ceil_mode` need no copy), dilation, and the
+/// input and output plane sizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window2d {
+    /// Kernel height and width.
+    pub kernel: [usize; 2],
+    /// Step between windows.
+    pub stride: [usize; 2],
+    /// Implicit zero padding above and to the left.
+    pub pad_before: [usize; 2],
+    /// Implicit zero padding below and to the right.
+    pub pad_after: [usize; 2],
+    /// Spacing between kernel taps.
+    pub dilation: [usize; 2],
+    /// Input plane height and width.
+    pub input: [usize; 2],
+}
+
+impl Window2d {
+    /// Output size along dim `d` (0 = height, 1 = width), flooring as convolution does;
+    /// `None` when the dilated kernel is larger than the padded input.
+    pub fn out_len(&self, d: usize) -> Option<usize> {
+        let span = self.dilation[d] * (self.kernel[d] - 1) + 1;
+        let padded = self.input[d] + self.pad_before[d] + self.pad_after[d];
+        (padded >= span).then(|| (padded - span) / self.stride[d] + 1)
+    }
+
+    /// Output plane size `(oh, ow)`; zero-sized when a window does not fit.
+    pub fn output(&self) -> [usize; 2] {
+        [self.out_len(0).unwrap_or(0), self.out_len(1).unwrap_or(0)]
+    }
+
+    /// Number of taps in one window.
+    pub fn taps(&self) -> usize {
+        self.kernel[0] * self.kernel[1]
+    }
+
+    /// Input coordinate of tap `k` of window `o` along dim `d`, or `None` in the padding.
+    #[inline]
+    fn source(&self, d: usize, o: usize, k: usize) -> Option<usize> {
+        let pos = (o * self.stride[d] + k * self.dilation[d]) as isize - self.pad_before[d] as isize;
+        (pos >= 0 && (pos as usize) < self.input[d]).then_some(pos as usize)
+    }
+}
+
+/// Splits `out` into chunks of `chunk` elements and runs `f(index, chunk)` on each, in
+/// parallel when `work` (elements touched in all) exceeds ATen's grain size.
+fn for_each_chunk<T: Send>(out: &mut [T], chunk: usize, work: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+    if chunk == 0 {
+        return;
+    }
+    if work > GRAIN_SIZE && crate::get_num_threads() > 1 && out.len() > chunk {
+        crate::threads::install(|| out.par_chunks_mut(chunk).enumerate().for_each(|(i, c)| f(i, c)));
+    } else {
+        out.chunks_mut(chunk).enumerate().for_each(|(i, c)| f(i, c));
+    }
+}
+
+/// `im2col`: for each of `batch` images of `channels` planes (`input` is
+/// `[batch, channels, h, w]`), writes `[batch, channels * kh * kw, oh * ow]`, row
+/// `(c * kh + i) * kw + j` holding tap `(i, j)` of channel `c` for every window.
+pub fn im2col<T: Copy + Default + Send + Sync>(input: &[T], batch: usize, channels: usize, g: &Window2d) -> Vec<T> {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output();
+    let [kh, kw] = g.kernel;
+    let per_image = channels * kh * kw * oh * ow;
+    let mut out = vec![T::default(); batch * per_image];
+    for_each_chunk(&mut out, per_image, batch * per_image, |b, cols| {
+        let img = &input[b * channels * h * w..(b + 1) * channels * h * w];
+        for c in 0..channels {
+            let plane = &img[c * h * w..(c + 1) * h * w];
+            for i in 0..kh {
+                for j in 0..kw {
+                    let row = ((c * kh + i) * kw + j) * oh * ow;
+                    let dst = &mut cols[row..row + oh * ow];
+                    for y in 0..oh {
+                        let line = &mut dst[y * ow..(y + 1) * ow];
+                        let Some(sy) = g.source(0, y, i) else { continue };
+                        let src = &plane[sy * w..(sy + 1) * w];
+                        if g.stride[1] == 1 {
+                            // One contiguous run of in-bounds columns: a slice copy.
+                            let first = g.pad_before[1].saturating_sub(j * g.dilation[1]);
+                            let last = (w + g.pad_before[1]).saturating_sub(j * g.dilation[1]).min(ow);
+                            if first < last {
+                                let s0 = first + j * g.dilation[1] - g.pad_before[1];
+                                line[first..last].copy_from_slice(&src[s0..s0 + (last - first)]);
+                            }
+                        } else {
+                            for (x, d) in line.iter_mut().enumerate() {
+                                if let Some(sx) = g.source(1, x, j) {
+                                    *d = src[sx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+    out
+}
+
+/// `col2im`, the adjoint of [`im2col`]: sums each column entry of
+/// `[batch, channels * kh * kw, oh * ow]` back into the tap it came from, giving
+/// `[batch, channels, h, w]`.
+pub fn col2im<T: Copy + Default + Send + Sync + std::ops::AddAssign>(
+    cols: &[T],
+    batch: usize,
+    channels: usize,
+    g: &Window2d,
+) -> Vec<T> {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output();
+    let [kh, kw] = g.kernel;
+    let per_image = channels * h * w;
+    let mut out = vec![T::default(); batch * per_image];
+    // Planes are independent; split over (image, channel) pairs.
+    for_each_chunk(&mut out, h * w, batch * channels * kh * kw * oh * ow, |bc, plane| {
+        let src = &cols[bc * kh * kw * oh * ow..(bc + 1) * kh * kw * oh * ow];
+        for i in 0..kh {
+            for j in 0..kw {
+                let row = &src[(i * kw + j) * oh * ow..(i * kw + j + 1) * oh * ow];
+                for y in 0..oh {
+                    let Some(sy) = g.source(0, y, i) else { continue };
+                    let dst = &mut plane[sy * w..(sy + 1) * w];
+                    for (x, &v) in row[y * ow..(y + 1) * ow].iter().enumerate() {
+                        if let Some(sx) = g.source(1, x, j) {
+                            dst[sx] += v;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Max pooling over `planes` contiguous `[h, w]` planes with output size `out` (which may
+/// exceed [`Window2d::output`] under `ceil_mode`; windows are clipped to the input, padding
+/// never wins). Returns the maxima and, for each, the flat index `y * w + x` of the element
+/// chosen in its plane, as `max_pool2d(..., return_indices=True)` does. NaN wins, and among
+/// equal values the first in row-major window order.
+pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
+    input: &[T],
+    planes: usize,
+    g: &Window2d,
+    out: [usize; 2],
+) -> (Vec<T>, Vec<i64>) {
+    let [h, w] = g.input;
+    let [oh, ow] = out;
+    let mut values = vec![T::default(); planes * oh * ow];
+    let mut indices = vec![0i64; planes * oh * ow];
+    let per_plane = oh * ow;
+    if per_plane == 0 {
+        return (values, indices);
+    }
+    let work = planes * per_plane * g.taps();
+    let mut pairs: Vec<(&mut [T], &mut [i64])> =
+        values.chunks_mut(per_plane).zip(indices.chunks_mut(per_plane)).collect();
+    let run = |p: usize, (vals, idx): &mut (&mut [T], &mut [i64])| {
+        let plane = &input[p * h * w..(p + 1) * h * w];
+        for y in 0..oh {
+            for x in 0..ow {
+                let mut best: Option<(T, usize)> = None;
+                for i in 0..g.kernel[0] {
+                    let Some(sy) = g.source(0, y, i) else { continue };
+                    for j in 0..g.kernel[1] {
+                        let Some(sx) = g.source(1, x, j) else { continue };
+                        let v = plane[sy * w + sx];
+                        let better = match best {
+                            None => true,
+                            Some((b, _)) => v > b || (v.is_nan_() && !b.is_nan_()),
+                        };
+                        if better {
+                            best = Some((v, sy * w + sx));
+                        }
+                    }
+                }
+                // A window always holds at least one input element (PyTorch checks that the
+                // padding is at most half the kernel), so `best` is set.
+                let (v, at) = best.expect("pooling window without input elements");
+                vals[y * ow + x] = v;
+                idx[y * ow + x] = at as i64;
+            }
+        }
+    };
+    if work > GRAIN_SIZE && crate::get_num_threads() > 1 && planes > 1 {
+        crate::threads::install(|| pairs.par_iter_mut().enumerate().for_each(|(p, pair)| run(p, pair)));
+    } else {
+        pairs.iter_mut().enumerate().for_each(|(p, pair)| run(p, pair));
+    }
+    (values, indices)
+}
+
+/// NaN test for the pooling kernel's element types.
+pub trait IsNan {
+    /// Whether the value is NaN.
+    fn is_nan_(&self) -> bool;
+}
+
+impl IsNan for f32 {
+    fn is_nan_(&self) -> bool {
+        self.is_nan()
+    }
+}
+
+impl IsNan for f64 {
+    fn is_nan_(&self) -> bool {
+        self.is_nan()
+    }
+}
+
+impl IsNan for i64 {
+    fn is_nan_(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geom(k: usize, s: usize, p: usize, d: usize, h: usize, w: usize) -> Window2d {
+        Window2d {
+            kernel: [k, k],
+            stride: [s, s],
+            pad_before: [p, p],
+            pad_after: [p, p],
+            dilation: [d, d],
+            input: [h, w],
+        }
+    }
+
+    #[test]
+    fn im2col_and_col2im_are_adjoint() {
+        // <im2col(x), c> == <x, col2im(c)> for every geometry: the defining property of the
+        // adjoint, checked with integer-valued data so both sides are exact.
+        for (k, s, p, d) in [(3, 1, 1, 1), (2, 2, 0, 1), (3, 2, 2, 2), (1, 3, 0, 1), (3, 1, 0, 2)] {
+            let g = geom(k, s, p, d, 5, 7);
+            let x: Vec<f64> = (0..2 * 3 * 35).map(|i| (i % 13) as f64 - 6.0).collect();
+            let cols = im2col(&x, 2, 3, &g);
+            let c: Vec<f64> = (0..cols.len()).map(|i| (i % 7) as f64 - 3.0).collect();
+            let back = col2im(&c, 2, 3, &g);
+            let lhs: f64 = cols.iter().zip(&c).map(|(a, b)| a * b).sum();
+            let rhs: f64 = x.iter().zip(&back).map(|(a, b)| a * b).sum();
+            assert_eq!(lhs, rhs, "geometry k{k} s{s} p{p} d{d}");
+        }
+    }
+
+    #[test]
+    fn im2col_picks_the_taps() {
+        // A 3x3 image 0..9, kernel 2, stride 1, no padding: the four windows' top-left taps
+        // are 0, 1, 3, 4 and their bottom-right taps 4, 5, 7, 8.
+        let x: Vec<f32> = (0..9).map(|v| v as f32).collect();
+        let cols = im2col(&x, 1, 1, &geom(2, 1, 0, 1, 3, 3));
+        assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]);
+        assert_eq!(&cols[12..], &[4.0, 5.0, 7.0, 8.0]);
+    }
+
+    #[test]
+    fn max_pool_prefers_nan_and_first_maximum() {
+        let x = [1.0f32, 5.0, 5.0, 2.0, f32::NAN, 0.0, 3.0, 3.0, 3.0];
+        let (v, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 3, 3), [2, 2]);
+        assert!(v[0].is_nan() && i[0] == 4);
+        assert_eq!((v[3], i[3]), (3.0, 7));
+    }
+}

@@ -1,0 +1,224 @@
+//! 2-D pooling: `max_pool2d` (with indices), `avg_pool2d` and `adaptive_avg_pool2d`, on
+//! `[n, c, h, w]` or unbatched `[c, h, w]` inputs.
+//!
+//! Max pooling has its own kernel and a `MaxPool2DWithIndicesBackward0` node that routes
+//! each gradient to the element that won (a `scatter_add`). Average pooling is a sum over
+//! unfolded windows divided by PyTorch's divisor; adaptive pooling sums rows and columns
+//! with 0/1 matrices. Both are compositions, so their gradients come from the primitives.
+
+use super::window::{not_implemented, unfold4d};
+use crate::autograd::record::{needs_grad, record_unary};
+use crate::backend::cpu::window::{max_pool2d, Window2d};
+use crate::{DType, Error, Result, Tensor};
+
+/// Kernel, stride, padding and dilation of a pooling window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PoolParams {
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub dilation: [usize; 2],
+    pub ceil_mode: bool,
+}
+
+/// PyTorch's `pooling_output_shape`: floor or ceil division, and under `ceil_mode` no
+/// window may start inside the right padding.
+fn pooled_len(input: usize, k: usize, pad: usize, stride: usize, dilation: usize, ceil: bool) -> isize {
+    let num = input as isize + 2 * pad as isize - (dilation * (k - 1)) as isize - 1
+        + if ceil { stride as isize - 1 } else { 0 };
+    let mut out = num.div_euclid(stride as isize) + 1;
+    if ceil && (out - 1) * stride as isize >= input as isize + pad as isize {
+        out -= 1;
+    }
+    out
+}
+
+/// Views `input` as 4-D (adding a batch dim to an unbatched input) after checking its rank.
+fn as_batched(op: &str, input: &Tensor) -> Result<(Tensor, bool)> {
+    match input.dim() {
+        4 => Ok((input.clone(), true)),
+        3 => Ok((input.unsqueeze(0), false)),
+        _ => Err(Error::Runtime(format!(
+            "{op}: Expected 3D or 4D (batch mode) tensor for input, but got: {:?}",
+            input.shape()
+        ))),
+    }
+}
+
+/// The window geometry and output plane of a pooling op, after PyTorch's checks.
+fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<(Window2d, [usize; 2])> {
+    let s = x.shape();
+    if p.kernel.contains(&0) || p.stride.contains(&0) || p.dilation.contains(&0) {
+        return Err(Error::Runtime(format!(
+            "{op}: kernel size, stride and dilation should be greater than zero, but got kH: {} kW: {} dH: {} dW: {} dilationH: {} dilationW: {}",
+            p.kernel[0], p.kernel[1], p.stride[0], p.stride[1], p.dilation[0], p.dilation[1]
+        )));
+    }
+    if p.padding[0] > p.kernel[0] / 2 || p.padding[1] > p.kernel[1] / 2 {
+        return Err(Error::Runtime(format!(
+            "pad should be at most half of effective kernel size, but got pad={}, kernel_size={} and dilation={}",
+            p.padding[0].max(p.padding[1]),
+            p.kernel[0],
+            p.dilation[0]
+        )));
+    }
+    let plane = [s[2], s[3]];
+    let mut out = [0usize; 2];
+    for d in 0..2 {
+        let o = pooled_len(plane[d], p.kernel[d], p.padding[d], p.stride[d], p.dilation[d], p.ceil_mode);
+        if o < 1 || s[1] == 0 {
+            let o2: Vec<isize> = (0..2)
+                .map(|d| pooled_len(plane[d], p.kernel[d], p.padding[d], p.stride[d], p.dilation[d], p.ceil_mode))
+                .collect();
+            return Err(Error::Runtime(format!(
+                "Given input size: ({}x{}x{}). Calculated output size: ({}x{}x{}). Output size is too small",
+                s[1], s[2], s[3], s[1], o2[0], o2[1]
+            )));
+        }
+        out[d] = o as usize;
+    }
+    // Windows past the floor-mode output (ceil_mode) read implicit padding on the far side.
+    let mut pad_after = p.padding;
+    for d in 0..2 {
+        let span = p.dilation[d] * (p.kernel[d] - 1) + 1;
+        let needed = (out[d] - 1) * p.stride[d] + span;
+        pad_after[d] = needed.saturating_sub(plane[d] + p.padding[d]).max(p.padding[d]);
+    }
+    let g = Window2d {
+        kernel: p.kernel,
+        stride: p.stride,
+        pad_before: p.padding,
+        pad_after,
+        dilation: p.dilation,
+        input: plane,
+    };
+    Ok((g, out))
+}
+
+/// `max_pool2d(..., return_indices=True)`: the maxima and the flat index of each in its plane.
+pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<(Tensor, Tensor)> {
+    let (x, batched) = as_batched("max_pool2d", input)?;
+    let (g, out) = pool_geometry("max_pool2d", &x, p)?;
+    let s = x.shape().to_vec();
+    let planes = s[0] * s[1];
+    let xc = x.contiguous();
+    let (values, indices) = match x.dtype() {
+        DType::F32 => {
+            let (v, i) = xc.with_slice(|d: &[f32], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
+        }
+        DType::F64 => {
+            let (v, i) = xc.with_slice(|d: &[f64], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
+        }
+        DType::I64 => {
+            let (v, i) = xc.with_slice(|d: &[i64], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
+        }
+        other => return Err(not_implemented("max_pool2d", other)),
+    };
+    let indices = Tensor::from_vec(indices, &[s[0], s[1], out[0], out[1]]);
+    let (values, indices) = if batched { (values, indices) } else { (values.squeeze_dim(0), indices.squeeze_dim(0)) };
+    if needs_grad(&[input]) {
+        let in_shape = input.shape().to_vec();
+        let idx = indices.reshape_usize(&[planes, out[0] * out[1]]);
+        record_unary("MaxPool2DWithIndicesBackward0", &[input], &values, vec![], move |ctx| {
+            let g = ctx.grad().reshape_usize(&[planes, out[0] * out[1]]);
+            let zeros = Tensor::zeros_dtype(&[planes, s[2] * s[3]], g.dtype());
+            Ok(vec![Some(zeros.try_scatter_add(1, &idx, &g)?.reshape_usize(&in_shape))])
+        });
+    }
+    Ok((values, indices))
+}
+
+/// `avg_pool2d`: window sums divided by `divisor_override`, or by the window's size counting
+/// padding (`count_include_pad`) or not; windows are clipped as PyTorch clips them.
+pub(crate) fn avg_pool2d(
+    input: &Tensor,
+    p: &PoolParams,
+    count_include_pad: bool,
+    divisor_override: Option<i64>,
+) -> Result<Tensor> {
+    if divisor_override == Some(0) {
+        return Err(Error::Runtime("divisor must be not zero".into()));
+    }
+    if !input.dtype().is_floating_point() {
+        return Err(not_implemented("avg_pool2d", input.dtype()));
+    }
+    let (x, batched) = as_batched("avg_pool2d", input)?;
+    let (g, out) = pool_geometry("avg_pool2d", &x, p)?;
+    let s = x.shape().to_vec();
+    let planes = x.reshape_usize(&[s[0] * s[1], 1, s[2], s[3]]);
+    let sums = unfold4d(&planes, g)?.try_sum_dim(&[1], false)?; // [planes, oh * ow]
+                                                                // PyTorch's divisor per window: the window clipped to the padded input (pool_size), or
+                                                                // to the input itself; an empty window gives 0 (divided by 1 here).
+    let mut divisor = Vec::with_capacity(out[0] * out[1]);
+    for y in 0..out[0] {
+        for x in 0..out[1] {
+            let span = |d: usize, o: usize| {
+                let start = (o * p.stride[d]) as isize - p.padding[d] as isize;
+                let end = (start + p.kernel[d] as isize).min((g.input[d] + p.padding[d]) as isize);
+                let pool = end - start;
+                let inside = end.min(g.input[d] as isize) - start.max(0);
+                (pool, inside.max(0))
+            };
+            let ((ph, ih), (pw, iw)) = (span(0, y), span(1, x));
+            let d = match divisor_override {
+                Some(d) => d as f64,
+                None if ih * iw == 0 => 1.0,
+                None if count_include_pad => (ph * pw) as f64,
+                None => (ih * iw) as f64,
+            };
+            divisor.push(d);
+        }
+    }
+    let divisor = Tensor::from_vec(divisor, &[out[0] * out[1]]).to_dtype(input.dtype());
+    let y = sums.try_div(&divisor)?.reshape_usize(&[s[0], s[1], out[0], out[1]]);
+    Ok(if batched { y } else { y.squeeze_dim(0) })
+}
+
+/// `adaptive_avg_pool2d`: output cell `(i, j)` averages rows `⌊i·h/oh⌋..⌈(i+1)·h/oh⌉` and
+/// the matching columns.
+pub(crate) fn adaptive_avg_pool2d(input: &Tensor, output_size: [usize; 2]) -> Result<Tensor> {
+    if !input.dtype().is_floating_point() {
+        return Err(not_implemented("adaptive_avg_pool2d", input.dtype()));
+    }
+    let (x, batched) = match input.dim() {
+        4 => (input.clone(), true),
+        3 => (input.unsqueeze(0), false),
+        _ => {
+            return Err(Error::Runtime(format!(
+                "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {:?}",
+                input.shape()
+            )))
+        }
+    };
+    let s = x.shape().to_vec();
+    if let Some(d) = (1..4).find(|&d| s[d] == 0) {
+        return Err(Error::Runtime(format!(
+            "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {:?} with dimension {d} being empty",
+            input.shape()
+        )));
+    }
+    // 0/1 matrices select each cell's rows and columns; the sum is then divided by the cell's
+    // size, as PyTorch divides a window's sum.
+    let select = |len: usize, out: usize| -> (Vec<f64>, Vec<usize>) {
+        let mut m = vec![0.0; out * len];
+        let mut counts = Vec::with_capacity(out);
+        for o in 0..out {
+            let (start, end) = (o * len / out, ((o + 1) * len).div_ceil(out));
+            m[o * len + start..o * len + end].iter_mut().for_each(|v| *v = 1.0);
+            counts.push(end - start);
+        }
+        (m, counts)
+    };
+    let (rows, rc) = select(s[2], output_size[0]);
+    let (cols, cc) = select(s[3], output_size[1]);
+    let dt = input.dtype();
+    let rows = Tensor::from_vec(rows, &[output_size[0], s[2]]).to_dtype(dt);
+    let cols = Tensor::from_vec(cols, &[output_size[1], s[3]]).to_dtype(dt);
+    let counts: Vec<f64> = rc.iter().flat_map(|&r| cc.iter().map(move |&c| (r * c) as f64)).collect();
+    let counts = Tensor::from_vec(counts, &output_size).to_dtype(dt);
+    let y = rows.try_matmul(&x)?.try_matmul(&cols.t())?.try_div(&counts)?;
+    Ok(if batched { y } else { y.squeeze_dim(0) })
+}
