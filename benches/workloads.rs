@@ -2,7 +2,7 @@
 //! `../shared/bench/README.md`), printing `RESULT {json}` lines in the format of the
 //! PyTorch harness so `scripts/bench.py` can compare them.
 //!
-//! Run: `cargo bench --bench workloads -- <w1|w2|w3|w4|ops> [--reps N]`
+//! Run: `cargo bench --bench workloads -- <w1|w2|w3|w4|w5|ops> [--reps N]`
 
 use std::f64::consts::PI;
 use std::time::Instant;
@@ -154,6 +154,59 @@ fn w3(reps: usize) {
     ]);
 }
 
+/// W5: the small CNN (Conv2d(1,32,3)-ReLU-Conv2d(32,64,3)-ReLU-MaxPool2d(2)-Flatten-
+/// Linear(9216,128)-ReLU-Linear(128,10)), batch 64 of 28x28, cross-entropy, SGD lr 0.01;
+/// 2 warm-up steps, then 10 timed steps, everything rebuilt per repetition.
+fn w5(reps: usize) {
+    const WARMUP: usize = 2;
+    const STEPS: usize = 10;
+    const BATCH: usize = 64;
+    let mut times = vec![];
+    let mut loss = 0.0;
+    for r in 0..reps {
+        tl::manual_seed(r as u64);
+        let x = Tensor::randn(&[BATCH, 1, 28, 28]);
+        let labels = Tensor::randint(0, 10, &[BATCH]);
+        let model = nn::Sequential::new()
+            .add(nn::Conv2d::new(1, 32, 3))
+            .add(nn::ReLU::new())
+            .add(nn::Conv2d::new(32, 64, 3))
+            .add(nn::ReLU::new())
+            .add(nn::MaxPool2d::new(2))
+            .add(nn::Flatten::new(1, -1))
+            .add(nn::Linear::new(9216, 128))
+            .add(nn::ReLU::new())
+            .add(nn::Linear::new(128, 10));
+        let loss_fn = nn::CrossEntropyLoss::new();
+        let mut opt = optim::SGD::new(model.parameters(), 0.01);
+        let mut step = || {
+            opt.zero_grad();
+            let l = loss_fn.forward(&model.forward(&x), &labels);
+            l.backward();
+            opt.step();
+            l
+        };
+        for _ in 0..WARMUP {
+            step();
+        }
+        let t0 = Instant::now();
+        let mut last = Tensor::scalar(0.0f32);
+        for _ in 0..STEPS {
+            last = step();
+        }
+        times.push(t0.elapsed().as_secs_f64());
+        loss = last.item();
+    }
+    emit(&[
+        ("workload", "\"w5\"".into()),
+        ("unit", "\"s/10 steps\"".into()),
+        ("reps", list(&times)),
+        ("steps", STEPS.to_string()),
+        ("batch", BATCH.to_string()),
+        ("final_loss", format!("{loss}")),
+    ]);
+}
+
 fn w4(reps: usize) {
     tl::manual_seed(0);
     for (n, iters) in [(256usize, 100usize), (1024, 10), (2048, 3)] {
@@ -214,9 +267,10 @@ fn main() {
         Some("w2") => w2(reps),
         Some("w3") => w3(reps),
         Some("w4") => w4(reps),
+        Some("w5") => w5(reps),
         Some("ops") => ops(reps),
         other => {
-            eprintln!("usage: workloads <w1|w2|w3|w4|ops> [--reps N] (got {other:?})");
+            eprintln!("usage: workloads <w1|w2|w3|w4|w5|ops> [--reps N] (got {other:?})");
             std::process::exit(2);
         }
     }

@@ -37,7 +37,7 @@ def run(cmd):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--workloads", nargs="+", default=["w1", "w2", "w3", "w4", "ops"])
+    ap.add_argument("--workloads", nargs="+", default=["w1", "w2", "w3", "w4", "w5", "ops"])
     ap.add_argument("--markdown")
     args = ap.parse_args()
     torch_py = os.environ.get("TORCH_PY", "python3")

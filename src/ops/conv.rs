@@ -81,13 +81,15 @@ pub(crate) fn convolution(
             input.shape()
         )));
     }
-    if input.dtype() != weight.dtype() || bias.is_some_and(|b| b.dtype() != input.dtype()) {
-        return Err(Error::Runtime(format!(
-            "Input type ({}) and weight type ({}) should be the same{}",
-            input.dtype().legacy_type_name(),
-            weight.dtype().legacy_type_name(),
-            if bias.is_some() { " or input should be a MKLDNN tensor and weight is a dense tensor" } else { "" }
-        )));
+    // PyTorch's CPU kernel checks the weight's (then the bias's) dtype against the input's.
+    for other in std::iter::once(weight).chain(bias) {
+        if other.dtype() != input.dtype() {
+            return Err(Error::Runtime(format!(
+                "expected scalar type {} but found {}",
+                input.dtype().scalar_name(),
+                other.dtype().scalar_name()
+            )));
+        }
     }
     if !input.dtype().is_floating_point() {
         return Err(not_implemented("slow_conv2d_cpu", input.dtype()));
@@ -104,7 +106,7 @@ pub(crate) fn convolution(
     }
     if ws[0] % groups != 0 {
         return Err(Error::Runtime(format!(
-            "Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {:?} instead",
+            "Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size [{:?}] instead",
             weight.shape()
         )));
     }
@@ -138,42 +140,36 @@ pub(crate) fn convolution(
     let kernel = [ws[2], ws[3]];
     let plane = [xs[2], xs[3]];
     let geom = if p.transposed {
-        // The plain convolution whose adjoint this is reads a plane of the output's size.
-        let mut out = [0; 2];
-        for d in 0..2 {
-            let full = (plane[d] as isize - 1) * p.stride[d] as isize - (p.pad_before[d] + p.pad_after[d]) as isize
-                + (p.dilation[d] * (kernel[d] - 1)) as isize
-                + p.output_padding[d] as isize
-                + 1;
-            if full <= 0 || p.output_padding[d] >= p.stride[d].max(p.dilation[d]) {
-                return Err(Error::Runtime(format!(
-                    "Given input size per channel: {}. Calculated output size per channel: {}. Output size is too small",
-                    size_msg(&plane[2 - spatial..]),
-                    full
-                )));
-            }
-            out[d] = full as usize;
+        let (op, st, dl) = (p.output_padding, p.stride, p.dilation);
+        if (0..2).any(|d| op[d] >= st[d] && op[d] >= dl[d]) {
+            return Err(Error::Runtime(format!(
+                "output padding must be smaller than either stride or dilation, but got output_padding_height: {} output_padding_width: {} stride_height: {} stride_width: {} dilation_height: {} dilation_width: {}",
+                op[0], op[1], st[0], st[1], dl[0], dl[1]
+            )));
         }
-        let g = Window2d {
-            kernel,
-            stride: p.stride,
-            pad_before: p.pad_before,
-            pad_after: p.pad_after,
-            dilation: p.dilation,
-            input: out,
-        };
-        debug_assert_eq!(g.output(), plane);
-        g
+        // The plain convolution whose adjoint this is reads a plane of the output's size.
+        let full: Vec<isize> = (0..2)
+            .map(|d| {
+                (plane[d] as isize - 1) * st[d] as isize - (p.pad_before[d] + p.pad_after[d]) as isize
+                    + (dl[d] * (kernel[d] - 1)) as isize
+                    + op[d] as isize
+                    + 1
+            })
+            .collect();
+        if full.iter().any(|&f| f <= 0) {
+            let show = |v: &[isize]| format!("({})", v.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" x "));
+            return Err(Error::Runtime(format!(
+                "Given input size per channel: {}. Calculated output size per channel: {}. Output size is too small",
+                size_msg(&plane[2 - spatial..]),
+                show(&full[2 - spatial..])
+            )));
+        }
+        // Its window count is this op's input size (output_padding may leave rows that no
+        // window reaches: they get only the bias).
+        let out = [full[0] as usize, full[1] as usize];
+        Window2d { kernel, stride: st, pad_before: p.pad_before, dilation: dl, input: out, output: plane }
     } else {
-        let g = Window2d {
-            kernel,
-            stride: p.stride,
-            pad_before: p.pad_before,
-            pad_after: p.pad_after,
-            dilation: p.dilation,
-            input: plane,
-        };
-        if g.out_len(0).is_none() || g.out_len(1).is_none() {
+        let Some(g) = Window2d::conv(kernel, p.stride, p.pad_before, p.pad_after, p.dilation, plane) else {
             let padded: Vec<usize> = (0..2).map(|d| plane[d] + p.pad_before[d] + p.pad_after[d]).collect();
             let eff: Vec<usize> = (0..2).map(|d| p.dilation[d] * (kernel[d] - 1) + 1).collect();
             return Err(Error::Runtime(format!(
@@ -181,7 +177,7 @@ pub(crate) fn convolution(
                 size_msg(&padded[2 - spatial..]),
                 size_msg(&eff[2 - spatial..])
             )));
-        }
+        };
         g
     };
 

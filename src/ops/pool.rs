@@ -38,10 +38,12 @@ fn as_batched(op: &str, input: &Tensor) -> Result<(Tensor, bool)> {
     match input.dim() {
         4 => Ok((input.clone(), true)),
         3 => Ok((input.unsqueeze(0), false)),
-        _ => Err(Error::Runtime(format!(
-            "{op}: Expected 3D or 4D (batch mode) tensor for input, but got: {:?}",
-            input.shape()
+        // PyTorch's avg_pool2d reads dim -3 before checking the rank.
+        d @ 1..=2 if op == "avg_pool2d" => Err(Error::Index(format!(
+            "Dimension out of range (expected to be in range of [-{d}, {}], but got -3)",
+            d - 1
         ))),
+        _ => Err(Error::Runtime("non-empty 3D or 4D (batch mode) tensor expected for input".into())),
     }
 }
 
@@ -77,20 +79,14 @@ fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<(Window2d, [usi
         }
         out[d] = o as usize;
     }
-    // Windows past the floor-mode output (ceil_mode) read implicit padding on the far side.
-    let mut pad_after = p.padding;
-    for d in 0..2 {
-        let span = p.dilation[d] * (p.kernel[d] - 1) + 1;
-        let needed = (out[d] - 1) * p.stride[d] + span;
-        pad_after[d] = needed.saturating_sub(plane[d] + p.padding[d]).max(p.padding[d]);
-    }
+    // Under ceil_mode the last windows may run past the padding; they are clipped there.
     let g = Window2d {
         kernel: p.kernel,
         stride: p.stride,
         pad_before: p.padding,
-        pad_after,
         dilation: p.dilation,
         input: plane,
+        output: out,
     };
     Ok((g, out))
 }
@@ -194,7 +190,8 @@ pub(crate) fn adaptive_avg_pool2d(input: &Tensor, output_size: [usize; 2]) -> Re
         }
     };
     let s = x.shape().to_vec();
-    if let Some(d) = (1..4).find(|&d| s[d] == 0) {
+    // The channel dim may be empty; the spatial dims may not.
+    if let Some(d) = (2..4).find(|&d| s[d] == 0) {
         return Err(Error::Runtime(format!(
             "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {:?} with dimension {d} being empty",
             input.shape()

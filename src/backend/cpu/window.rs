@@ -8,9 +8,10 @@
 use super::parallel::GRAIN_SIZE;
 use rayon::prelude::*;
 
-/// Geometry of a 2-D sliding window: kernel, stride, padding (before and after, so that
-/// `padding='same'` with an even kernel and `ceil_mode` need no copy), dilation, and the
-/// input and output plane sizes.
+/// Geometry of a 2-D sliding window: kernel, stride, padding before the first element,
+/// dilation, and the input and output plane sizes. The output size is stored rather than
+/// derived, so that `padding='same'` with an even kernel, `ceil_mode` and transposed
+/// convolutions (whose window count is fixed by their input) need no copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window2d {
     /// Kernel height and width.
@@ -19,26 +20,47 @@ pub struct Window2d {
     pub stride: [usize; 2],
     /// Implicit zero padding above and to the left.
     pub pad_before: [usize; 2],
-    /// Implicit zero padding below and to the right.
-    pub pad_after: [usize; 2],
     /// Spacing between kernel taps.
     pub dilation: [usize; 2],
     /// Input plane height and width.
     pub input: [usize; 2],
+    /// Number of windows down and across.
+    pub output: [usize; 2],
+}
+
+/// Windows along one dim, flooring as convolution does: `None` when the dilated kernel is
+/// larger than the padded input.
+pub fn conv_len(
+    input: usize,
+    kernel: usize,
+    stride: usize,
+    pad_before: usize,
+    pad_after: usize,
+    dilation: usize,
+) -> Option<usize> {
+    let span = dilation * (kernel - 1) + 1;
+    let padded = input + pad_before + pad_after;
+    (padded >= span).then(|| (padded - span) / stride + 1)
 }
 
 impl Window2d {
-    /// Output size along dim `d` (0 = height, 1 = width), flooring as convolution does;
-    /// `None` when the dilated kernel is larger than the padded input.
-    pub fn out_len(&self, d: usize) -> Option<usize> {
-        let span = self.dilation[d] * (self.kernel[d] - 1) + 1;
-        let padded = self.input[d] + self.pad_before[d] + self.pad_after[d];
-        (padded >= span).then(|| (padded - span) / self.stride[d] + 1)
+    /// The windows of a convolution with padding `pad_before` / `pad_after` on each dim;
+    /// `None` when the kernel does not fit.
+    pub fn conv(
+        kernel: [usize; 2],
+        stride: [usize; 2],
+        pad_before: [usize; 2],
+        pad_after: [usize; 2],
+        dilation: [usize; 2],
+        input: [usize; 2],
+    ) -> Option<Window2d> {
+        let len = |d: usize| conv_len(input[d], kernel[d], stride[d], pad_before[d], pad_after[d], dilation[d]);
+        Some(Window2d { kernel, stride, pad_before, dilation, input, output: [len(0)?, len(1)?] })
     }
 
-    /// Output plane size `(oh, ow)`; zero-sized when a window does not fit.
+    /// Output plane size `(oh, ow)`.
     pub fn output(&self) -> [usize; 2] {
-        [self.out_len(0).unwrap_or(0), self.out_len(1).unwrap_or(0)]
+        self.output
     }
 
     /// Number of taps in one window.

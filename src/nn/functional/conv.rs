@@ -338,31 +338,28 @@ pub fn try_unfold(
     let batched = match input.dim() {
         4 => true,
         3 => false,
-        _ => {
-            return Err(Error::Runtime(format!(
-                "Input Error: Only 3D or 4D input Tensors are supported (got {}D)",
-                input.dim()
-            )))
+        d @ 1..=2 => {
+            // PyTorch indexes dim 2 of the input before checking its rank.
+            return Err(Error::Index(format!(
+                "Dimension out of range (expected to be in range of [-{d}, {}], but got 2)",
+                d - 1
+            )));
         }
+        d => return Err(Error::Runtime(format!("Input Error: Only 3D or 4D input Tensors are supported (got {d}D)"))),
     };
     let x = if batched { input.clone() } else { input.unsqueeze(0) };
     let padding = padding.into().0;
-    let g = Window2d {
-        kernel: kernel_size.into().0,
-        stride: stride.into().0,
-        pad_before: padding,
-        pad_after: padding,
-        dilation: dilation.into().0,
-        input: [x.shape()[2], x.shape()[3]],
-    };
-    check_window(&g)?;
-    if g.out_len(0).is_none_or(|o| o == 0) || g.out_len(1).is_none_or(|o| o == 0) {
+    let (kernel, stride, dilation) = (kernel_size.into().0, stride.into().0, dilation.into().0);
+    check_window(kernel, stride, dilation)?;
+    let plane = [x.shape()[2], x.shape()[3]];
+    let g = Window2d::conv(kernel, stride, padding, padding, dilation, plane).filter(|g| !g.output.contains(&0));
+    let Some(g) = g else {
+        let count = |d: usize| block_count(plane[d], kernel[d], stride[d], padding[d], dilation[d]);
         return Err(Error::Runtime(format!(
             "Given input with spatial size ({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), calculated shape of the array of sliding blocks as ({}, {}), but its components must be at least one.",
-            g.input[0], g.input[1], g.kernel[0], g.kernel[1], g.dilation[0], g.dilation[1], padding[0], padding[1],
-            block_count(&g, 0), block_count(&g, 1)
+            plane[0], plane[1], kernel[0], kernel[1], dilation[0], dilation[1], padding[0], padding[1], count(0), count(1)
         )));
-    }
+    };
     let y = unfold4d(&x, g)?;
     Ok(if batched { y } else { y.squeeze_dim(0) })
 }
@@ -408,68 +405,65 @@ pub fn try_fold(
         2 => false,
         _ => {
             return Err(Error::Runtime(format!(
-                "Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got {}D)",
-                input.dim()
+                "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: {:?}",
+                input.shape()
             )))
         }
     };
     let x = if batched { input.clone() } else { input.unsqueeze(0) };
     let padding = padding.into().0;
-    let g = Window2d {
-        kernel: kernel_size.into().0,
-        stride: stride.into().0,
-        pad_before: padding,
-        pad_after: padding,
-        dilation: dilation.into().0,
-        input: output_size.into().0,
-    };
-    check_window(&g)?;
-    let taps = g.taps();
+    let (kernel, stride, dilation, out) =
+        (kernel_size.into().0, stride.into().0, dilation.into().0, output_size.into().0);
+    check_window(kernel, stride, dilation)?;
+    let taps = kernel[0] * kernel[1];
     let rows = x.shape()[1];
     if rows % taps != 0 {
         return Err(Error::Runtime(format!(
-            "Expected size of input's first non-batch dimension to be divisible by the product of kernel_size, but got input.size({}) = {rows} and kernel_size=({}, {})",
+            "Expected size of input's dimension {} to be divisible by the product of kernel_size, but got input.size({})={rows} and kernel_size=({}, {}).",
             if batched { 1 } else { 0 },
-            g.kernel[0],
-            g.kernel[1]
+            if batched { 1 } else { 0 },
+            kernel[0],
+            kernel[1]
         )));
     }
-    let blocks = block_count(&g, 0) * block_count(&g, 1);
-    if blocks <= 0 || x.shape()[2] as isize != blocks {
+    let count = |d: usize| block_count(out[d], kernel[d], stride[d], padding[d], dilation[d]);
+    let blocks = count(0) * count(1);
+    let g = Window2d::conv(kernel, stride, padding, padding, dilation, out);
+    let (Some(g), true) = (g, blocks > 0 && x.shape()[2] as isize == blocks) else {
+        let dim = if batched { 2 } else { 1 };
         return Err(Error::Runtime(format!(
-            "Given output_size=({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), stride=({}, {}), expected size of input's dimension {} to match the calculated number of sliding blocks {} * {} = {}, but got input.size({}) = {}.",
-            g.input[0], g.input[1], g.kernel[0], g.kernel[1], g.dilation[0], g.dilation[1], padding[0], padding[1],
-            g.stride[0], g.stride[1], if batched { 2 } else { 1 }, block_count(&g, 0), block_count(&g, 1), blocks,
-            if batched { 2 } else { 1 }, x.shape()[2]
+            "Given output_size=({}, {}), kernel_size=({}, {}), dilation=({}, {}), padding=({}, {}), stride=({}, {}), expected size of input's dimension {dim} to match the calculated number of sliding blocks {} * {} = {blocks}, but got input.size({dim})={}.",
+            out[0], out[1], kernel[0], kernel[1], dilation[0], dilation[1], padding[0], padding[1], stride[0], stride[1],
+            count(0), count(1), x.shape()[2]
         )));
-    }
+    };
     let y = fold4d(&x.contiguous(), rows / taps, g)?;
     Ok(if batched { y } else { y.squeeze_dim(0) })
 }
 
-/// Windows along dim `d`, as PyTorch computes it for messages (may be zero or negative).
-fn block_count(g: &Window2d, d: usize) -> isize {
-    let span = (g.dilation[d] * (g.kernel[d].max(1) - 1) + 1) as isize;
-    (g.input[d] as isize + 2 * g.pad_before[d] as isize - span).div_euclid(g.stride[d].max(1) as isize) + 1
+/// Windows along one dim, as PyTorch computes it for messages (may be zero or negative).
+fn block_count(input: usize, kernel: usize, stride: usize, padding: usize, dilation: usize) -> isize {
+    let span = (dilation * (kernel.max(1) - 1) + 1) as isize;
+    (input as isize + 2 * padding as isize - span).div_euclid(stride.max(1) as isize) + 1
 }
 
-fn check_window(g: &Window2d) -> Result<()> {
-    if g.kernel.contains(&0) {
+fn check_window(kernel: [usize; 2], stride: [usize; 2], dilation: [usize; 2]) -> Result<()> {
+    if kernel.contains(&0) {
         return Err(Error::Runtime(format!(
             "kernel size should be greater than zero, but got kernel_height: {} kernel_width: {}",
-            g.kernel[0], g.kernel[1]
+            kernel[0], kernel[1]
         )));
     }
-    if g.stride.contains(&0) {
+    if stride.contains(&0) {
         return Err(Error::Runtime(format!(
             "stride should be greater than zero, but got stride_height: {} stride_width: {}",
-            g.stride[0], g.stride[1]
+            stride[0], stride[1]
         )));
     }
-    if g.dilation.contains(&0) {
+    if dilation.contains(&0) {
         return Err(Error::Runtime(format!(
             "dilation should be greater than zero, but got dilation_height: {} dilation_width: {}",
-            g.dilation[0], g.dilation[1]
+            dilation[0], dilation[1]
         )));
     }
     Ok(())

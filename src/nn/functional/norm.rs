@@ -38,7 +38,7 @@ pub fn batch_norm(
 /// ```
 /// use torchlight::{nn::functional as F, Tensor};
 /// let e = F::try_batch_norm(&Tensor::ones(&[1, 2]), None, None, None, None, true, 0.1, 1e-5).unwrap_err();
-/// assert_eq!(e.to_string(), "Expected more than 1 value per channel when training, got input size [1, 2]");
+/// assert_eq!(e.to_string(), "Expected more than 1 value per channel when training, got input size torch.Size([1, 2])");
 /// ```
 #[allow(clippy::too_many_arguments)]
 pub fn try_batch_norm(
@@ -51,14 +51,15 @@ pub fn try_batch_norm(
     momentum: f64,
     eps: f64,
 ) -> Result<Tensor> {
-    if input.dim() < 2 {
+    // PyTorch reads the channel count as size(1), which it takes as 0 for a 1-D input.
+    let c = if input.dim() >= 2 { input.shape()[1] } else { 0 };
+    if input.dim() < 2 && running_mean.is_none() && weight.is_none() {
         return Err(Error::Value(format!("expected 2D or more input (got {}D input)", input.dim())));
     }
-    let c = input.shape()[1];
     let n = input.numel() / c.max(1);
     if training && n <= 1 {
         return Err(Error::Value(format!(
-            "Expected more than 1 value per channel when training, got input size {:?}",
+            "Expected more than 1 value per channel when training, got input size torch.Size({:?})",
             input.shape()
         )));
     }

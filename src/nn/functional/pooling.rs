@@ -187,29 +187,31 @@ pub fn try_upsample_nearest(input: &Tensor, size: Option<&[usize]>, scale_factor
     let spatial = input.dim().saturating_sub(2);
     if !(1..=3).contains(&spatial) {
         return Err(Error::NotImplemented(format!(
-            "Input Error: Only 3D, 4D and 5D input Tensors supported (got {}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got nearest)",
+            "Input Error: Only 3D, 4D and 5D input Tensors supported (got {}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact (got nearest)",
             input.dim()
         )));
     }
-    let per_dim = |v: usize, n: usize, what: &str| -> Result<()> {
-        if v == 1 || v == n {
+    // `given` is the argument as Python would print it: `3`, `(2, 3, 4)`.
+    let per_dim = |len: usize, given: String| -> Result<()> {
+        if len == 1 || len == spatial {
             Ok(())
         } else {
             Err(Error::Value(format!(
-                "Input and {what} must have the same number of spatial dimensions, but got input with spatial dimensions of {:?} and output size of {v}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.",
+                "Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of {:?} and output size of {given}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.",
                 &input.shape()[2..]
             )))
         }
     };
+    let tuple = |v: Vec<String>| if v.len() == 1 { v[0].clone() } else { format!("({})", v.join(", ")) };
     let (out, scales): (Vec<usize>, Vec<Option<f64>>) = match (size, scale_factor) {
         (Some(_), Some(_)) => return Err(Error::Value("only one of size or scale_factor should be defined".into())),
         (None, None) => return Err(Error::Value("either size or scale_factor should be defined".into())),
         (Some(s), None) => {
-            per_dim(s.len(), spatial, "output_size")?;
+            per_dim(s.len(), tuple(s.iter().map(|v| v.to_string()).collect()))?;
             ((0..spatial).map(|d| s[d.min(s.len() - 1)]).collect(), vec![None; spatial])
         }
         (None, Some(f)) => {
-            per_dim(f.len(), spatial, "scale_factor")?;
+            per_dim(f.len(), tuple(f.iter().map(|&v| crate::format::python_repr(v)).collect()))?;
             let f: Vec<f64> = (0..spatial).map(|d| f[d.min(f.len() - 1)]).collect();
             let out = (0..spatial).map(|d| (input.shape()[d + 2] as f64 * f[d]).floor() as usize).collect();
             (out, f.into_iter().map(Some).collect())
