@@ -8,33 +8,58 @@
 //! bar, per-epoch train loss and test accuracy, a safetensors checkpoint and a PNG of the
 //! curves.
 //!
+//! A `StepLR` schedule halves the learning rate every 10 epochs (`--lr-step N`).
+//!
 //! Run: `cargo run --release --example digits -- [--epochs N] [--seed N] [--plot PATH] [--checkpoint PATH]`
 //! (by default 20 epochs, `digits.png` and `digits.safetensors` in the current directory).
+//!
+//! Resuming, as `torch.save` / `torch.load` of a dict of states would: `--save-state PATH`
+//! writes a `Checkpoint` after training (model, Adam, StepLR, the global generator's state,
+//! the epoch count); `--resume PATH` restores it before training and numbers the `--epochs N`
+//! more epochs on from the saved one. The global generator drives the dropout masks and the
+//! training loader's shuffling, so 2 epochs, a save, and 2 more epochs in a new process give
+//! the same weights, bit for bit, as 4 epochs in one. `--limit N` uses only the first N images.
 
 mod common;
 
-use common::classifier::{accuracy, fit, plot_history, History};
-use common::{arg_value, seed_arg};
+use common::classifier::{accuracy, plot_history, train_epoch, History};
+use common::{arg_value, sci3, seed_arg};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 use torchlight::data::csv::{self, CsvOptions};
-use torchlight::data::{random_split, DataLoader, TensorDataset};
+use torchlight::data::{random_split, DataLoader, Dataset, TensorDataset};
 use torchlight::nn::{self, Module};
+use torchlight::optim::lr_scheduler::{LRScheduler, StepLR};
+use torchlight::optim::Optimizer;
 use torchlight::random::Generator;
-use torchlight::{self as tl, optim, DType, Tensor};
+use torchlight::{self as tl, optim, Checkpoint, DType, Tensor};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/digits.csv.gz");
 const BATCH: usize = 32;
 const LR: f64 = 2e-3;
+/// StepLR: the learning rate is multiplied by `LR_GAMMA` every `--lr-step` epochs (10).
+const LR_STEP: i64 = 10;
+const LR_GAMMA: f64 = 0.5;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let plot_path = PathBuf::from(arg_value("--plot").unwrap_or_else(|| "digits.png".into()));
     let ckpt_path = PathBuf::from(arg_value("--checkpoint").unwrap_or_else(|| "digits.safetensors".into()));
     let epochs: usize = arg_value("--epochs").map_or(20, |s| s.parse().expect("--epochs takes a positive integer"));
+    let limit: Option<usize> = arg_value("--limit").map(|s| s.parse().expect("--limit takes a positive integer"));
+    let lr_step: i64 =
+        arg_value("--lr-step").map_or(LR_STEP, |s| s.parse().expect("--lr-step takes a positive integer"));
+    let save_state = arg_value("--save-state").map(PathBuf::from);
+    let resume = arg_value("--resume").map(PathBuf::from);
     let seed = seed_arg();
     tl::manual_seed(seed);
 
-    let (images, labels) = load_digits(DATA)?;
+    let (mut images, mut labels) = load_digits(DATA)?;
+    if let Some(limit) = limit {
+        let n = limit.min(images.shape()[0]);
+        (images, labels) = (images.narrow(0, 0, n), labels.narrow(0, 0, n));
+    }
     let n = images.shape()[0];
     let data = TensorDataset::new((images, labels));
     // The split has its own generator, so it is the same whatever the model draws.
@@ -48,11 +73,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = cnn();
     let n_params: usize = model.parameters().iter().map(Tensor::numel).sum();
     let mut optimizer = optim::Adam::new(model.parameters(), LR);
+    let mut scheduler = StepLR::new(&mut optimizer, lr_step, LR_GAMMA);
     println!("data: {n} images 8x8 ({} train, {n_test} test)", n - n_test);
     println!("model: {n_params} parameters\n{}", model.repr());
 
+    // Restored after the model, the optimizer and the scheduler are built (their constructors
+    // draw initial weights and set the groups' `initial_lr`), as a PyTorch script does.
+    let first_epoch = match &resume {
+        Some(path) => restore(path, &model, &mut optimizer, &mut scheduler, seed, n)?,
+        None => 0,
+    };
+
     let mut history = History::default();
-    let seconds = fit(&model, &train, &test, &mut optimizer, 0, epochs, &mut history);
+    let seconds = fit(&model, &train, &test, &mut optimizer, &mut scheduler, first_epoch, epochs, &mut history);
+    // Saved before the evaluation below, which draws from the global generator (each loader
+    // epoch takes a seed), so that the saved state is the one the next epoch would start from.
+    if let Some(path) = &save_state {
+        let mut state = Checkpoint::new();
+        state
+            .put_state_dict("model", &model.state_dict())
+            .put_optimizer("optimizer", &optimizer.state_dict())
+            .put_dict("scheduler", &scheduler.state_dict())
+            .put_rng_state("rng", &tl::random::get_rng_state())
+            .put_value("epoch", (first_epoch + epochs) as i64)
+            .put_value("seed", seed as i64)
+            .put_value("images", n as i64);
+        state.save(path)?;
+    }
     let final_acc = accuracy(&model, &test);
 
     model.save_file(&ckpt_path)?;
@@ -60,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     restored.load_file(&ckpt_path, true)?;
     let same = accuracy(&restored, &test) == final_acc;
     assert!(same, "the reloaded checkpoint predicts differently");
-    plot_history(&plot_path, &history, 0)?;
+    plot_history(&plot_path, &history, first_epoch)?;
 
     println!("trained {epochs} epochs in {seconds:.2} s");
     println!(
@@ -70,7 +117,83 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("checkpoint written to {} (reloaded: same accuracy)", ckpt_path.display());
     println!("plot written to {}", plot_path.display());
+    if let Some(path) = &save_state {
+        println!("training state after epoch {} written to {}", first_epoch + epochs, path.display());
+    }
     Ok(())
+}
+
+/// Loads the training state written by `--save-state`: model, optimizer, scheduler and
+/// global generator; returns the epoch it was saved after. The data must be the same (the
+/// seed fixes the split, the image count the shuffling draws).
+fn restore(
+    path: &Path,
+    model: &dyn Module,
+    optimizer: &mut dyn Optimizer,
+    scheduler: &mut dyn LRScheduler,
+    seed: u64,
+    n: usize,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let state = Checkpoint::load(path)?;
+    let int = |name: &str| -> Result<i64, Box<dyn std::error::Error>> {
+        let v = state.value(name)?;
+        v.as_i64().ok_or_else(|| format!("'{}': '{name}' is {v:?}, not an int", path.display()).into())
+    };
+    let (saved_seed, saved_n) = (int("seed")? as u64, int("images")?);
+    if saved_seed != seed || saved_n != n as i64 {
+        return Err(format!(
+            "'{}' was trained with --seed {saved_seed} on {saved_n} images; resume with the same \
+             --seed and --limit (now --seed {seed}, {n} images)",
+            path.display()
+        )
+        .into());
+    }
+    model.load_state_dict(state.state_dict("model")?, true)?;
+    optimizer.try_load_state_dict(state.optimizer("optimizer")?)?;
+    scheduler.try_load_state_dict(state.dict("scheduler")?)?;
+    tl::random::set_rng_state(state.rng_state("rng")?)?;
+    let epoch = int("epoch")?;
+    let epoch = usize::try_from(epoch).map_err(|_| format!("'{}': epoch {epoch} is negative", path.display()))?;
+    println!("resumed from {} after epoch {epoch}", path.display());
+    Ok(epoch)
+}
+
+/// Trains for `epochs` epochs (numbered from `first_epoch + 1`), stepping the scheduler after
+/// each, and prints the train loss and test accuracy of each, with a progress bar over the
+/// batches. Returns the seconds taken.
+#[allow(clippy::too_many_arguments)]
+fn fit<D, T>(
+    model: &dyn Module,
+    train: &DataLoader<D>,
+    test: &DataLoader<T>,
+    optimizer: &mut dyn Optimizer,
+    scheduler: &mut dyn LRScheduler,
+    first_epoch: usize,
+    epochs: usize,
+    history: &mut History,
+) -> f64
+where
+    D: Dataset<Item = (Tensor, Tensor)> + Send + Sync + 'static,
+    T: Dataset<Item = (Tensor, Tensor)> + Send + Sync + 'static,
+{
+    let bar = ProgressBar::new((epochs * train.len()) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} {bar:40.cyan/blue} {pos}/{len} batches  {msg}")
+            .expect("progress template"),
+    );
+    let t0 = Instant::now();
+    for epoch in first_epoch + 1..=first_epoch + epochs {
+        let loss = train_epoch(model, train, optimizer, &bar);
+        scheduler.step(optimizer);
+        let acc = accuracy(model, test);
+        history.train_loss.push(loss);
+        history.test_accuracy.push(acc);
+        // `suspend` prints even when the bar is hidden (output not a terminal), unlike `println`.
+        bar.suspend(|| println!("epoch {epoch:>3}  train loss {}  test accuracy {:.2}%", sci3(loss), 100.0 * acc));
+        bar.set_message(format!("epoch {epoch}, accuracy {:.2}%", 100.0 * acc));
+    }
+    bar.finish_and_clear();
+    t0.elapsed().as_secs_f64()
 }
 
 /// Reads the gzip-compressed CSV: 64 pixels (0..16) and a label per line. Returns images

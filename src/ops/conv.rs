@@ -1,15 +1,62 @@
 //! Convolution (`torch.convolution`): 1-D and 2-D, strided, padded (also asymmetrically, for
 //! `padding='same'`), dilated, grouped, and transposed, as im2col + matrix products.
 //!
-//! The forward records one `ConvolutionBackward0` node, as PyTorch does. Its gradients are
-//! written with differentiable ops (`unfold`, `fold`, `matmul`), so they can be
-//! differentiated again.
+//! The forward records one `ConvolutionBackward0` node, as PyTorch does. Outside a graph
+//! (the forward itself, and a backward without `create_graph`) the three products run on the
+//! per-image kernels of `backend::cpu::conv`; when they must be recorded they are composed of
+//! differentiable ops (`unfold`, `fold`, `matmul`), so the gradients differentiate again.
 
 use super::window::{fold4d, not_implemented, unfold4d};
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record};
+use crate::backend::cpu::conv::{conv2d_forward, conv2d_input_grad, conv2d_weight_grad, ConvShape};
 use crate::backend::cpu::window::Window2d;
-use crate::{Error, Result, Tensor};
+use crate::{DType, Error, Result, Tensor};
+
+/// Which product of a convolution to run on the kernels.
+#[derive(Clone, Copy)]
+enum Product {
+    Forward,
+    InputGrad,
+    WeightGrad,
+}
+
+/// Runs `product` on the per-image kernels when nothing needs recording; `None` when the
+/// operands require grad in grad mode (the caller composes differentiable ops instead).
+/// `a` is the image-like operand (`x` or `dy`), `b` the other; `s` and `g` describe the
+/// plain convolution.
+fn kernel_product(product: Product, a: &Tensor, b: &Tensor, s: ConvShape, g: &Window2d) -> Option<Tensor> {
+    if needs_grad(&[a, b]) {
+        return None;
+    }
+    let (a, b) = (a.contiguous(), b.contiguous());
+    macro_rules! run {
+        ($T:ty) => {{
+            a.with_slice(|da: &[$T], la| {
+                b.with_slice(|db: &[$T], lb| {
+                    let (da, db) = (&da[la.offset..la.offset + la.numel()], &db[lb.offset..lb.offset + lb.numel()]);
+                    match product {
+                        Product::Forward => {
+                            Tensor::from_vec(conv2d_forward(da, db, s, g), &[s.n, s.o, g.output[0], g.output[1]])
+                        }
+                        Product::InputGrad => {
+                            Tensor::from_vec(conv2d_input_grad(da, db, s, g), &[s.n, s.c, g.input[0], g.input[1]])
+                        }
+                        Product::WeightGrad => Tensor::from_vec(
+                            conv2d_weight_grad(da, db, s, g),
+                            &[s.o, s.c / s.groups, g.kernel[0], g.kernel[1]],
+                        ),
+                    }
+                })
+            })
+        }};
+    }
+    match a.dtype() {
+        DType::F32 => Some(run!(f32)),
+        DType::F64 => Some(run!(f64)),
+        _ => None,
+    }
+}
 
 /// Everything about a convolution but its tensors, in 2-D form (a 1-D convolution is a 2-D
 /// one over planes of height 1).
@@ -29,6 +76,10 @@ pub(crate) struct ConvParams {
 /// `y = conv(x, w) + b` on 4-D tensors: `x` `[n, c, h, w]`, `w` `[o, c / groups, kh, kw]`.
 fn conv_forward(x: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Result<Tensor> {
     let (n, o) = (x.shape()[0], w.shape()[0]);
+    let s = ConvShape { n, c: x.shape()[1], o, groups };
+    if let Some(y) = kernel_product(Product::Forward, x, w, s, &g) {
+        return Ok(y);
+    }
     let [oh, ow] = g.output();
     let cols = unfold4d(x, g)?; // [n, c * kh * kw, L]
     let k = cols.shape()[1] / groups;
@@ -42,6 +93,10 @@ fn conv_forward(x: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Result<Te
 fn conv_input_grad(dy: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Result<Tensor> {
     let (n, o) = (dy.shape()[0], w.shape()[0]);
     let cin = w.shape()[1] * groups;
+    let s = ConvShape { n, c: cin, o, groups };
+    if let Some(dx) = kernel_product(Product::InputGrad, dy, w, s, &g) {
+        return Ok(dx);
+    }
     let k = w.shape()[1] * g.taps();
     let [oh, ow] = g.output();
     let dy = dy.reshape_usize(&[n, groups, o / groups, oh * ow]);
@@ -53,6 +108,10 @@ fn conv_input_grad(dy: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Resul
 /// The gradient of [`conv_forward`] with respect to `w`: `Σₙ dy · unfold(x)ᵀ`.
 fn conv_weight_grad(dy: &Tensor, x: &Tensor, w_shape: &[usize], g: Window2d, groups: usize) -> Result<Tensor> {
     let (n, o) = (dy.shape()[0], w_shape[0]);
+    let s = ConvShape { n, c: w_shape[1] * groups, o, groups };
+    if let Some(dw) = kernel_product(Product::WeightGrad, dy, x, s, &g) {
+        return Ok(dw);
+    }
     let [oh, ow] = g.output();
     let k = w_shape[1] * g.taps();
     let cols = unfold4d(x, g)?.reshape_usize(&[n, groups, k, oh * ow]);
@@ -232,7 +291,8 @@ pub(crate) fn convolution(
             };
             let mut grads = vec![gx.map(|g| g.reshape_usize(&in_shape)), gw.map(|g| g.reshape_usize(&w_shape))];
             if ctx.needs_input_grad.len() > 2 {
-                grads.push(ctx.needs(2).then(|| dy.sum_dim(&[0, 2, 3], false)));
+                // Spatial dims first: a contiguous inner sum, then a short one over the batch.
+                grads.push(ctx.needs(2).then(|| dy.sum_dim(&[2, 3], false).sum_dim(&[0], false)));
             }
             Ok(grads)
         });

@@ -6,6 +6,8 @@
 //!   target), so a failed save leaves the previous file as it was.
 //! - [`save`] / [`load`]: the same to and from bytes in memory.
 //! - [`read_metadata`]: the text metadata of a file, read from its header alone.
+//! - [`Checkpoint`]: a training checkpoint (model, optimizer, scheduler, generator states,
+//!   epoch) in one file, to resume training in another process.
 //! - On modules: [`Module::save_file`](crate::nn::Module::save_file) and
 //!   [`Module::load_file`](crate::nn::Module::load_file).
 //!
@@ -26,12 +28,15 @@
 //! ```
 
 mod atomic;
+pub mod checkpoint;
 mod decode;
 mod dtype;
 mod encode;
 mod file;
 mod header;
+mod json;
 
+pub use checkpoint::Checkpoint;
 pub use decode::load;
 pub use encode::save;
 pub use file::{load_file, read_metadata, save_file};

@@ -1,5 +1,6 @@
 //! CPU kernels over (buffer, layout) pairs and raw slices.
 
+pub mod conv;
 pub mod matmul;
 pub mod parallel;
 pub mod range;

@@ -94,43 +94,52 @@ fn for_each_chunk<T: Send>(out: &mut [T], chunk: usize, work: usize, f: impl Fn(
 /// `(c * kh + i) * kw + j` holding tap `(i, j)` of channel `c` for every window.
 pub fn im2col<T: Copy + Default + Send + Sync>(input: &[T], batch: usize, channels: usize, g: &Window2d) -> Vec<T> {
     let [h, w] = g.input;
-    let [oh, ow] = g.output();
-    let [kh, kw] = g.kernel;
-    let per_image = channels * kh * kw * oh * ow;
+    let per_image = channels * g.taps() * g.output[0] * g.output[1];
     let mut out = vec![T::default(); batch * per_image];
     for_each_chunk(&mut out, per_image, batch * per_image, |b, cols| {
-        let img = &input[b * channels * h * w..(b + 1) * channels * h * w];
-        for c in 0..channels {
-            let plane = &img[c * h * w..(c + 1) * h * w];
-            for i in 0..kh {
-                for j in 0..kw {
-                    let row = ((c * kh + i) * kw + j) * oh * ow;
-                    let dst = &mut cols[row..row + oh * ow];
-                    for y in 0..oh {
-                        let line = &mut dst[y * ow..(y + 1) * ow];
-                        let Some(sy) = g.source(0, y, i) else { continue };
-                        let src = &plane[sy * w..(sy + 1) * w];
-                        if g.stride[1] == 1 {
-                            // One contiguous run of in-bounds columns: a slice copy.
-                            let first = g.pad_before[1].saturating_sub(j * g.dilation[1]);
-                            let last = (w + g.pad_before[1]).saturating_sub(j * g.dilation[1]).min(ow);
-                            if first < last {
-                                let s0 = first + j * g.dilation[1] - g.pad_before[1];
-                                line[first..last].copy_from_slice(&src[s0..s0 + (last - first)]);
-                            }
-                        } else {
-                            for (x, d) in line.iter_mut().enumerate() {
-                                if let Some(sx) = g.source(1, x, j) {
-                                    *d = src[sx];
-                                }
-                            }
+        im2col_image(&input[b * channels * h * w..(b + 1) * channels * h * w], channels, g, cols)
+    });
+    out
+}
+
+/// [`im2col`] of one image `[channels, h, w]` into `cols` (`[channels * kh * kw, oh * ow]`,
+/// every element written).
+pub fn im2col_image<T: Copy + Default>(img: &[T], channels: usize, g: &Window2d, cols: &mut [T]) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    for c in 0..channels {
+        let plane = &img[c * h * w..(c + 1) * h * w];
+        for i in 0..kh {
+            for j in 0..kw {
+                let row = ((c * kh + i) * kw + j) * oh * ow;
+                let dst = &mut cols[row..row + oh * ow];
+                for y in 0..oh {
+                    let line = &mut dst[y * ow..(y + 1) * ow];
+                    let Some(sy) = g.source(0, y, i) else {
+                        line.fill(T::default());
+                        continue;
+                    };
+                    let src = &plane[sy * w..(sy + 1) * w];
+                    if g.stride[1] == 1 {
+                        // One contiguous run of in-bounds columns: a slice copy.
+                        let first = g.pad_before[1].saturating_sub(j * g.dilation[1]).min(ow);
+                        let last = (w + g.pad_before[1]).saturating_sub(j * g.dilation[1]).min(ow).max(first);
+                        line[..first].fill(T::default());
+                        if first < last {
+                            let s0 = first + j * g.dilation[1] - g.pad_before[1];
+                            line[first..last].copy_from_slice(&src[s0..s0 + (last - first)]);
+                        }
+                        line[last..].fill(T::default());
+                    } else {
+                        for (x, d) in line.iter_mut().enumerate() {
+                            *d = g.source(1, x, j).map_or(T::default(), |sx| src[sx]);
                         }
                     }
                 }
             }
         }
-    });
-    out
+    }
 }
 
 /// `col2im`, the adjoint of [`im2col`]: sums each column entry of
@@ -143,36 +152,58 @@ pub fn col2im<T: Copy + Default + Send + Sync + std::ops::AddAssign>(
     g: &Window2d,
 ) -> Vec<T> {
     let [h, w] = g.input;
-    let [oh, ow] = g.output();
-    let [kh, kw] = g.kernel;
-    let per_image = channels * h * w;
-    let mut out = vec![T::default(); batch * per_image];
+    let per_plane_cols = g.taps() * g.output[0] * g.output[1];
+    let mut out = vec![T::default(); batch * channels * h * w];
     // Planes are independent; split over (image, channel) pairs.
-    for_each_chunk(&mut out, h * w, batch * channels * kh * kw * oh * ow, |bc, plane| {
-        let src = &cols[bc * kh * kw * oh * ow..(bc + 1) * kh * kw * oh * ow];
+    for_each_chunk(&mut out, h * w, batch * channels * per_plane_cols, |bc, plane| {
+        col2im_image(&cols[bc * per_plane_cols..(bc + 1) * per_plane_cols], 1, g, plane)
+    });
+    out
+}
+
+/// [`col2im`] of one image: adds `cols` (`[channels * kh * kw, oh * ow]`) into `img`
+/// (`[channels, h, w]`), which the caller has zeroed or holds a sum to add to.
+pub fn col2im_image<T: Copy + std::ops::AddAssign>(cols: &[T], channels: usize, g: &Window2d, img: &mut [T]) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    for c in 0..channels {
+        let plane = &mut img[c * h * w..(c + 1) * h * w];
         for i in 0..kh {
             for j in 0..kw {
-                let row = &src[(i * kw + j) * oh * ow..(i * kw + j + 1) * oh * ow];
+                let row = ((c * kh + i) * kw + j) * oh * ow;
+                let src = &cols[row..row + oh * ow];
                 for y in 0..oh {
                     let Some(sy) = g.source(0, y, i) else { continue };
                     let dst = &mut plane[sy * w..(sy + 1) * w];
-                    for (x, &v) in row[y * ow..(y + 1) * ow].iter().enumerate() {
-                        if let Some(sx) = g.source(1, x, j) {
-                            dst[sx] += v;
+                    let line = &src[y * ow..(y + 1) * ow];
+                    if g.stride[1] == 1 {
+                        let first = g.pad_before[1].saturating_sub(j * g.dilation[1]).min(ow);
+                        let last = (w + g.pad_before[1]).saturating_sub(j * g.dilation[1]).min(ow).max(first);
+                        if first < last {
+                            let s0 = first + j * g.dilation[1] - g.pad_before[1];
+                            for (d, &v) in dst[s0..s0 + (last - first)].iter_mut().zip(&line[first..last]) {
+                                *d += v;
+                            }
+                        }
+                    } else {
+                        for (x, &v) in line.iter().enumerate() {
+                            if let Some(sx) = g.source(1, x, j) {
+                                dst[sx] += v;
+                            }
                         }
                     }
                 }
             }
         }
-    });
-    out
+    }
 }
 
 /// Max pooling over `planes` contiguous `[h, w]` planes with output size `out` (which may
 /// exceed [`Window2d::output`] under `ceil_mode`; windows are clipped to the input, padding
 /// never wins). Returns the maxima and, for each, the flat index `y * w + x` of the element
-/// chosen in its plane, as `max_pool2d(..., return_indices=True)` does. NaN wins, and among
-/// equal values the first in row-major window order.
+/// chosen in its plane, as `max_pool2d(..., return_indices=True)` does. The last NaN wins,
+/// and among equal values the first in row-major window order.
 pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
     input: &[T],
     planes: usize,
@@ -190,29 +221,45 @@ pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
     let work = planes * per_plane * g.taps();
     let mut pairs: Vec<(&mut [T], &mut [i64])> =
         values.chunks_mut(per_plane).zip(indices.chunks_mut(per_plane)).collect();
+    // Each window's in-bounds taps along a dim: the first source index and the tap count
+    // (taps are `dilation` apart), worked out once per output row and column.
+    let taps = |d: usize, n: usize| -> Vec<(usize, usize)> {
+        (0..n)
+            .map(|o| {
+                let mut first = None;
+                let mut count = 0;
+                for k in 0..g.kernel[d] {
+                    if let Some(src) = g.source(d, o, k) {
+                        first.get_or_insert(src);
+                        count += 1;
+                    }
+                }
+                // PyTorch checks that the padding is at most half the kernel, so every
+                // window holds at least one input element.
+                (first.expect("pooling window without input elements"), count)
+            })
+            .collect()
+    };
+    let (rows, cols) = (taps(0, oh), taps(1, ow));
+    let [dh, dw] = g.dilation;
     let run = |p: usize, (vals, idx): &mut (&mut [T], &mut [i64])| {
         let plane = &input[p * h * w..(p + 1) * h * w];
-        for y in 0..oh {
-            for x in 0..ow {
-                let mut best: Option<(T, usize)> = None;
-                for i in 0..g.kernel[0] {
-                    let Some(sy) = g.source(0, y, i) else { continue };
-                    for j in 0..g.kernel[1] {
-                        let Some(sx) = g.source(1, x, j) else { continue };
-                        let v = plane[sy * w + sx];
-                        let better = match best {
-                            None => true,
-                            Some((b, _)) => v > b || (v.is_nan_() && !b.is_nan_()),
-                        };
-                        if better {
-                            best = Some((v, sy * w + sx));
+        for (y, &(y0, ny)) in rows.iter().enumerate() {
+            for (x, &(x0, nx)) in cols.iter().enumerate() {
+                // PyTorch's rule: a larger value or any NaN replaces the current maximum, so
+                // the first of equal maxima and the last NaN win.
+                let (mut best, mut at) = (plane[y0 * w + x0], y0 * w + x0);
+                for a in 0..ny {
+                    let row = (y0 + a * dh) * w + x0;
+                    for b in 0..nx {
+                        let v = plane[row + b * dw];
+                        if v > best || v.is_nan_() {
+                            best = v;
+                            at = row + b * dw;
                         }
                     }
                 }
-                // A window always holds at least one input element (PyTorch checks that the
-                // padding is at most half the kernel), so `best` is set.
-                let (v, at) = best.expect("pooling window without input elements");
-                vals[y * ow + x] = v;
+                vals[y * ow + x] = best;
                 idx[y * ow + x] = at as i64;
             }
         }
@@ -254,14 +301,7 @@ mod tests {
     use super::*;
 
     fn geom(k: usize, s: usize, p: usize, d: usize, h: usize, w: usize) -> Window2d {
-        Window2d {
-            kernel: [k, k],
-            stride: [s, s],
-            pad_before: [p, p],
-            pad_after: [p, p],
-            dilation: [d, d],
-            input: [h, w],
-        }
+        Window2d::conv([k, k], [s, s], [p, p], [p, p], [d, d], [h, w]).unwrap()
     }
 
     #[test]
@@ -291,10 +331,16 @@ mod tests {
     }
 
     #[test]
-    fn max_pool_prefers_nan_and_first_maximum() {
-        let x = [1.0f32, 5.0, 5.0, 2.0, f32::NAN, 0.0, 3.0, 3.0, 3.0];
+    fn max_pool_prefers_nan_and_first_maximum_as_pytorch() {
+        // Windows of a 3x3 plane: {0, 1, 3, 4}, {1, 2, 4, 5}, {3, 4, 6, 7}, {4, 5, 7, 8}.
+        let x = [f32::NAN, 5.0, 5.0, 2.0, 1.0, 0.0, 3.0, 3.0, 3.0];
         let (v, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 3, 3), [2, 2]);
-        assert!(v[0].is_nan() && i[0] == 4);
+        assert!(v[0].is_nan() && i[0] == 0);
+        assert_eq!((v[1], i[1]), (5.0, 1));
         assert_eq!((v[3], i[3]), (3.0, 7));
+        // Of two NaNs the later wins, as in PyTorch's `val > max || isnan(val)`.
+        let x = [f32::NAN, f32::NAN, 0.0, 0.0];
+        let (_, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 2, 2), [1, 1]);
+        assert_eq!(i[0], 1);
     }
 }
