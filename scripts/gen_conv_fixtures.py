@@ -18,6 +18,9 @@ parameters; float32 and float64; contiguous, transposed (last two dims) and empt
 * batch_norm (with running_mean / running_var before and after), group_norm.
 * dropout2d: the channel masks after manual_seed(s), bit for bit, and the next draw.
 * errors: str(e) of bad calls (the Rust test makes the same calls with tensors of ones).
+* modules: Conv1d/Conv2d/ConvTranspose2d initial values per seed (bit for bit), the repr of
+  every layer, and BatchNorm2d's outputs and running statistics over three training steps
+  and one eval step (momentum 0.1 and None), for tests/conv_modules.rs.
 
 Tensors use the format of tests/common/mod.rs: {"shape", "dtype", "data"} with float32 values
 stored as the exact double of the f32, optionally "layout" and "requires_grad" for inputs.
@@ -29,6 +32,7 @@ import os
 import warnings
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 warnings.filterwarnings("ignore")
@@ -497,6 +501,59 @@ def errors():
     }
 
 
+def module_cases():
+    """Layers as modules: initial values per seed (bit for bit, and the draw after them),
+    repr strings, and BatchNorm's running statistics over a few training steps then eval."""
+    init = []
+    builders = [
+        ("Conv2d(3, 8, 5)", lambda: nn.Conv2d(3, 8, 5)),
+        ("Conv2d(4, 6, (3, 2), groups=2, bias=False)", lambda: nn.Conv2d(4, 6, (3, 2), groups=2, bias=False)),
+        ("Conv1d(2, 4, 3)", lambda: nn.Conv1d(2, 4, 3)),
+        ("ConvTranspose2d(4, 6, 3, stride=2, groups=2)", lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, groups=2)),
+    ]
+    for seed in SEEDS:
+        for name, build in builders:
+            torch.manual_seed(seed)
+            m = build()
+            init.append({"seed": seed, "module": name, "weight": T(m.weight),
+                         "bias": None if m.bias is None else T(m.bias), "next": T(torch.rand(3))})
+    reprs = {
+        "conv2d_pad": repr(nn.Conv2d(1, 8, 3, padding=1)),
+        "conv2d_same": repr(nn.Conv2d(4, 8, (3, 5), padding="same", dilation=2, groups=2, bias=False)),
+        "conv1d_stride": repr(nn.Conv1d(2, 4, 3, stride=2)),
+        "conv_transpose2d": repr(nn.ConvTranspose2d(4, 6, 3, stride=2, output_padding=1)),
+        "max_pool": repr(nn.MaxPool2d(2)),
+        "max_pool_opts": repr(nn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True)),
+        "max_pool_rect": repr(nn.MaxPool2d((2, 3))),
+        "avg_pool": repr(nn.AvgPool2d(2)),
+        "adaptive": repr(nn.AdaptiveAvgPool2d((2, 3))),
+        "batch_norm2d": repr(nn.BatchNorm2d(16)),
+        "batch_norm1d": repr(nn.BatchNorm1d(4, momentum=None, affine=False)),
+        "group_norm": repr(nn.GroupNorm(2, 4)),
+        "dropout2d": repr(nn.Dropout2d(0.3)),
+        "upsample_scale": repr(nn.Upsample(scale_factor=2)),
+        "upsample_size": repr(nn.Upsample(size=(4, 6))),
+    }
+    batch_norm = []
+    for momentum in [0.1, None]:
+        g = torch.Generator().manual_seed(3)
+        bn = nn.BatchNorm2d(3, momentum=momentum)
+        with torch.no_grad():
+            bn.weight.copy_(torch.tensor([1.5, 0.5, -1.0]))
+            bn.bias.copy_(torch.tensor([0.1, -0.2, 0.3]))
+        steps = []
+        for _ in range(3):
+            x = torch.randn(4, 3, 5, 5, generator=g) * 2 + 1
+            y = bn(x)
+            steps.append({"x": T(x), "y": T(y), "running_mean": T(bn.running_mean), "running_var": T(bn.running_var),
+                          "num_batches_tracked": int(bn.num_batches_tracked)})
+        bn.eval()
+        x = torch.randn(2, 3, 5, 5, generator=g)
+        batch_norm.append({"momentum": momentum, "steps": steps, "eval_x": T(x), "eval_y": T(bn(x)),
+                           "state_dict_keys": list(bn.state_dict().keys())})
+    return {"init": init, "repr": reprs, "batch_norm": batch_norm}
+
+
 def main():
     fixture = {
         "torch_version": torch.__version__,
@@ -513,6 +570,7 @@ def main():
         "group_norm": group_norm_cases(),
         "dropout2d": dropout2d_cases(),
         "errors": errors(),
+        "modules": module_cases(),
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

@@ -171,11 +171,12 @@ macro_rules! batch_norm {
             }
             fn extra_repr(&self) -> String {
                 format!(
-                    "{}, eps={}, momentum={}, affine={}, track_running_stats={}",
+                    "{}, eps={}, momentum={}, affine={}, bias={}, track_running_stats={}",
                     self.num_features,
                     python_repr(self.eps),
                     self.momentum.map_or("None".to_string(), python_repr),
                     py_bool(self.weight.is_some()),
+                    py_bool(self.bias.is_some()),
                     py_bool(self.running_mean.is_some())
                 )
             }
@@ -194,7 +195,7 @@ batch_norm!(
     /// bn.forward(&Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 6.0, 5.0, 7.0], &[3, 2]));
     /// assert_eq!(bn.running_mean.as_ref().unwrap().to_vec::<f32>(), vec![0.3, 0.5]);
     /// assert_eq!(bn.num_batches_tracked.as_ref().unwrap().item(), 1.0);
-    /// assert_eq!(bn.repr(), "BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+    /// assert_eq!(bn.repr(), "BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)");
     /// ```
     BatchNorm1d,
     [2usize, 3],

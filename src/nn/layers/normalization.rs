@@ -173,7 +173,7 @@ impl Module for LayerNorm {
 /// use torchlight::{nn, nn::Module, Tensor};
 /// let gn = nn::GroupNorm::new(2, 4);
 /// assert_eq!(gn.forward(&Tensor::randn(&[3, 4, 5])).shape(), &[3, 4, 5]);
-/// assert_eq!(gn.repr(), "GroupNorm(2, 4, eps=1e-05, affine=True)");
+/// assert_eq!(gn.repr(), "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)");
 /// ```
 pub struct GroupNorm {
     /// Number of channel groups.
@@ -277,11 +277,12 @@ impl Module for GroupNorm {
     }
     fn extra_repr(&self) -> String {
         format!(
-            "{}, {}, eps={}, affine={}",
+            "{}, {}, eps={}, affine={}, bias={}",
             self.num_groups,
             self.num_channels,
             python_repr(self.eps),
-            py_bool(self.weight.is_some())
+            py_bool(self.weight.is_some()),
+            py_bool(self.bias.is_some())
         )
     }
 }
