@@ -22,14 +22,12 @@
 
 mod common;
 
-use common::classifier::{accuracy, plot_history, train_epoch, History};
-use common::{arg_value, sci3, seed_arg};
-use indicatif::{ProgressBar, ProgressStyle};
+use common::classifier::{accuracy, fit, plot_history, History};
+use common::{arg_value, seed_arg};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 use torchlight::data::csv::{self, CsvOptions};
-use torchlight::data::{random_split, DataLoader, Dataset, TensorDataset};
+use torchlight::data::{random_split, DataLoader, TensorDataset};
 use torchlight::nn::{self, Module};
 use torchlight::optim::lr_scheduler::{LRScheduler, StepLR};
 use torchlight::optim::Optimizer;
@@ -85,7 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let mut history = History::default();
-    let seconds = fit(&model, &train, &test, &mut optimizer, &mut scheduler, first_epoch, epochs, &mut history);
+    let seconds = fit(&model, &train, &test, &mut optimizer, Some(&mut scheduler), first_epoch, epochs, &mut history);
     // Saved before the evaluation below, which draws from the global generator (each loader
     // epoch takes a seed), so that the saved state is the one the next epoch would start from.
     if let Some(path) = &save_state {
@@ -156,44 +154,6 @@ fn restore(
     let epoch = usize::try_from(epoch).map_err(|_| format!("'{}': epoch {epoch} is negative", path.display()))?;
     println!("resumed from {} after epoch {epoch}", path.display());
     Ok(epoch)
-}
-
-/// Trains for `epochs` epochs (numbered from `first_epoch + 1`), stepping the scheduler after
-/// each, and prints the train loss and test accuracy of each, with a progress bar over the
-/// batches. Returns the seconds taken.
-#[allow(clippy::too_many_arguments)]
-fn fit<D, T>(
-    model: &dyn Module,
-    train: &DataLoader<D>,
-    test: &DataLoader<T>,
-    optimizer: &mut dyn Optimizer,
-    scheduler: &mut dyn LRScheduler,
-    first_epoch: usize,
-    epochs: usize,
-    history: &mut History,
-) -> f64
-where
-    D: Dataset<Item = (Tensor, Tensor)> + Send + Sync + 'static,
-    T: Dataset<Item = (Tensor, Tensor)> + Send + Sync + 'static,
-{
-    let bar = ProgressBar::new((epochs * train.len()) as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} {bar:40.cyan/blue} {pos}/{len} batches  {msg}")
-            .expect("progress template"),
-    );
-    let t0 = Instant::now();
-    for epoch in first_epoch + 1..=first_epoch + epochs {
-        let loss = train_epoch(model, train, optimizer, &bar);
-        scheduler.step(optimizer);
-        let acc = accuracy(model, test);
-        history.train_loss.push(loss);
-        history.test_accuracy.push(acc);
-        // `suspend` prints even when the bar is hidden (output not a terminal), unlike `println`.
-        bar.suspend(|| println!("epoch {epoch:>3}  train loss {}  test accuracy {:.2}%", sci3(loss), 100.0 * acc));
-        bar.set_message(format!("epoch {epoch}, accuracy {:.2}%", 100.0 * acc));
-    }
-    bar.finish_and_clear();
-    t0.elapsed().as_secs_f64()
 }
 
 /// Reads the gzip-compressed CSV: 64 pixels (0..16) and a label per line. Returns images

@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("model: {n_params} parameters\n{}", model.repr());
 
     let mut history = History::default();
-    let seconds = fit(&model, &train, &test, &mut optimizer, 0, epochs, &mut history);
+    let seconds = fit(&model, &train, &test, &mut optimizer, None, 0, epochs, &mut history);
     let final_acc = accuracy(&model, &test);
     model.save_file(&ckpt_path)?;
     plot_history(&plot_path, &history, 0)?;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 use torchlight::data::{DataLoader, Dataset};
 use torchlight::nn::{self, Module};
+use torchlight::optim::lr_scheduler::LRScheduler;
 use torchlight::optim::Optimizer;
 use torchlight::{self as tl, Tensor};
 
@@ -64,13 +65,16 @@ where
     correct as f64 / seen.max(1) as f64
 }
 
-/// Trains for `epochs` epochs (numbered from `first_epoch + 1`), printing the train loss
-/// and test accuracy of each, with a progress bar over the batches.
+/// Trains for `epochs` epochs (numbered from `first_epoch + 1`), stepping `scheduler` (if
+/// any) after each, and prints the train loss and test accuracy of each, with a progress bar
+/// over the batches. Returns the seconds taken.
+#[allow(clippy::too_many_arguments)]
 pub fn fit<D, T>(
     model: &dyn Module,
     train: &DataLoader<D>,
     test: &DataLoader<T>,
     optimizer: &mut dyn Optimizer,
+    mut scheduler: Option<&mut dyn LRScheduler>,
     first_epoch: usize,
     epochs: usize,
     history: &mut History,
@@ -87,6 +91,9 @@ where
     let t0 = Instant::now();
     for epoch in first_epoch + 1..=first_epoch + epochs {
         let loss = train_epoch(model, train, optimizer, &bar);
+        if let Some(s) = scheduler.as_deref_mut() {
+            s.step(optimizer);
+        }
         let acc = accuracy(model, test);
         history.train_loss.push(loss);
         history.test_accuracy.push(acc);

@@ -25,11 +25,19 @@ enum Product {
 /// operands require grad in grad mode (the caller composes differentiable ops instead).
 /// `a` is the image-like operand (`x` or `dy`), `b` the other; `s` and `g` describe the
 /// plain convolution.
-fn kernel_product(product: Product, a: &Tensor, b: &Tensor, s: ConvShape, g: &Window2d) -> Option<Tensor> {
-    if needs_grad(&[a, b]) {
+fn kernel_product(
+    product: Product,
+    a: &Tensor,
+    b: &Tensor,
+    bias: Option<&Tensor>,
+    s: ConvShape,
+    g: &Window2d,
+) -> Option<Tensor> {
+    if needs_grad(&[a, b]) || bias.is_some_and(|t| needs_grad(&[t])) {
         return None;
     }
     let (a, b) = (a.contiguous(), b.contiguous());
+    let bias = bias.map(Tensor::contiguous);
     macro_rules! run {
         ($T:ty) => {{
             a.with_slice(|da: &[$T], la| {
@@ -37,7 +45,13 @@ fn kernel_product(product: Product, a: &Tensor, b: &Tensor, s: ConvShape, g: &Wi
                     let (da, db) = (&da[la.offset..la.offset + la.numel()], &db[lb.offset..lb.offset + lb.numel()]);
                     match product {
                         Product::Forward => {
-                            Tensor::from_vec(conv2d_forward(da, db, s, g), &[s.n, s.o, g.output[0], g.output[1]])
+                            let out = match &bias {
+                                Some(t) => t.with_slice(|bt: &[$T], l| {
+                                    conv2d_forward(da, db, Some(&bt[l.offset..l.offset + s.o]), s, g)
+                                }),
+                                None => conv2d_forward(da, db, None, s, g),
+                            };
+                            Tensor::from_vec(out, &[s.n, s.o, g.output[0], g.output[1]])
                         }
                         Product::InputGrad => {
                             Tensor::from_vec(conv2d_input_grad(da, db, s, g), &[s.n, s.c, g.input[0], g.input[1]])
@@ -73,11 +87,12 @@ pub(crate) struct ConvParams {
     pub output_padding: [usize; 2],
 }
 
-/// `y = conv(x, w) + b` on 4-D tensors: `x` `[n, c, h, w]`, `w` `[o, c / groups, kh, kw]`.
-fn conv_forward(x: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Result<Tensor> {
+/// `y = conv(x, w) + b` on 4-D tensors: `x` `[n, c, h, w]`, `w` `[o, c / groups, kh, kw]`,
+/// `b` `[o]`.
+fn conv_forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: Window2d, groups: usize) -> Result<Tensor> {
     let (n, o) = (x.shape()[0], w.shape()[0]);
     let s = ConvShape { n, c: x.shape()[1], o, groups };
-    if let Some(y) = kernel_product(Product::Forward, x, w, s, &g) {
+    if let Some(y) = kernel_product(Product::Forward, x, w, bias, s, &g) {
         return Ok(y);
     }
     let [oh, ow] = g.output();
@@ -85,7 +100,11 @@ fn conv_forward(x: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Result<Te
     let k = cols.shape()[1] / groups;
     let cols = cols.reshape_usize(&[n, groups, k, oh * ow]);
     let wm = w.reshape_usize(&[groups, o / groups, k]);
-    Ok(wm.try_matmul(&cols)?.reshape_usize(&[n, o, oh, ow]))
+    let y = wm.try_matmul(&cols)?.reshape_usize(&[n, o, oh, ow]);
+    match bias {
+        Some(b) => y.try_add(&b.reshape_usize(&[1, o, 1, 1])),
+        None => Ok(y),
+    }
 }
 
 /// The gradient of [`conv_forward`] with respect to `x`: `fold(wᵀ · dy)`. It is also the
@@ -94,7 +113,7 @@ fn conv_input_grad(dy: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Resul
     let (n, o) = (dy.shape()[0], w.shape()[0]);
     let cin = w.shape()[1] * groups;
     let s = ConvShape { n, c: cin, o, groups };
-    if let Some(dx) = kernel_product(Product::InputGrad, dy, w, s, &g) {
+    if let Some(dx) = kernel_product(Product::InputGrad, dy, w, None, s, &g) {
         return Ok(dx);
     }
     let k = w.shape()[1] * g.taps();
@@ -109,7 +128,7 @@ fn conv_input_grad(dy: &Tensor, w: &Tensor, g: Window2d, groups: usize) -> Resul
 fn conv_weight_grad(dy: &Tensor, x: &Tensor, w_shape: &[usize], g: Window2d, groups: usize) -> Result<Tensor> {
     let (n, o) = (dy.shape()[0], w_shape[0]);
     let s = ConvShape { n, c: w_shape[1] * groups, o, groups };
-    if let Some(dw) = kernel_product(Product::WeightGrad, dy, x, s, &g) {
+    if let Some(dw) = kernel_product(Product::WeightGrad, dy, x, None, s, &g) {
         return Ok(dw);
     }
     let [oh, ow] = g.output();
@@ -240,17 +259,17 @@ pub(crate) fn convolution(
         g
     };
 
-    let (xd, wd) = (x.detach(), w.detach());
-    let mut y = crate::no_grad(|| {
-        if p.transposed {
-            conv_input_grad(&xd, &wd, geom, groups)
-        } else {
-            conv_forward(&xd, &wd, geom, groups)
+    let (xd, wd, bd) = (x.detach(), w.detach(), bias.map(Tensor::detach));
+    let y = crate::no_grad(|| -> Result<Tensor> {
+        if !p.transposed {
+            return conv_forward(&xd, &wd, bd.as_ref(), geom, groups);
+        }
+        let y = conv_input_grad(&xd, &wd, geom, groups)?;
+        match &bd {
+            Some(b) => y.try_add(&b.reshape_usize(&[1, out_channels, 1, 1])),
+            None => Ok(y),
         }
     })?;
-    if let Some(b) = bias {
-        y = crate::no_grad(|| y.try_add(&b.detach().reshape_usize(&[1, out_channels, 1, 1])))?;
-    }
     // Back to the caller's rank: drop the unit height, then the batch dim.
     let y = if spatial == 1 { y.squeeze_dim(2) } else { y };
     let y = if batched { y } else { y.squeeze_dim(0) };
@@ -276,7 +295,7 @@ pub(crate) fn convolution(
             let gx = if !ctx.needs(0) {
                 None
             } else if transposed {
-                Some(conv_forward(&dy, &w4, geom, groups)?)
+                Some(conv_forward(&dy, &w4, None, geom, groups)?)
             } else {
                 Some(conv_input_grad(&dy, &w4, geom, groups)?)
             };

@@ -68,8 +68,15 @@ fn gemm_threads(n: usize) -> usize {
     }
 }
 
-/// `y[n] = w · im2col(x[n])` per group: the convolution's forward (without bias).
-pub fn conv2d_forward<T: GemmElem + Default + Send + Sync>(x: &[T], w: &[T], s: ConvShape, g: &Window2d) -> Vec<T> {
+/// `y[n] = w · im2col(x[n]) (+ bias)` per group: the convolution's forward. The bias is
+/// written first and the product added to it, saving a pass over the output.
+pub fn conv2d_forward<T: GemmElem + Default + Send + Sync>(
+    x: &[T],
+    w: &[T],
+    bias: Option<&[T]>,
+    s: ConvShape,
+    g: &Window2d,
+) -> Vec<T> {
     let [h, wd] = g.input;
     let l = g.output[0] * g.output[1];
     let k = s.k(g);
@@ -78,11 +85,16 @@ pub fn conv2d_forward<T: GemmElem + Default + Send + Sync>(x: &[T], w: &[T], s: 
     let threads = gemm_threads(s.n);
     per_image(&mut out, s.o * l, s.n, s.groups * k * l, |i, y, cols| {
         im2col_image(&x[i * s.c * h * wd..(i + 1) * s.c * h * wd], s.c, g, cols);
+        if let Some(b) = bias {
+            for (row, &v) in y.chunks_mut(l).zip(b) {
+                row.fill(v);
+            }
+        }
         for grp in 0..s.groups {
             let lhs = MatRef::new(w, grp * og * k, og, k, k, 1);
             let rhs = MatRef::new(cols, grp * k * l, k, l, l, 1);
             let mut dst = MatMut::new(y, grp * og * l, og, l, l, 1);
-            gemm_strided(&mut dst, &lhs, &rhs, false, threads);
+            gemm_strided(&mut dst, &lhs, &rhs, bias.is_some(), threads);
         }
     });
     out
@@ -189,7 +201,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(conv2d_forward(&x, &w, s, &g), y);
+        assert_eq!(conv2d_forward(&x, &w, None, s, &g), y);
+        let bias: Vec<f64> = (0..s.o).map(|o| o as f64 - 2.0).collect();
+        let with_bias: Vec<f64> = y.iter().enumerate().map(|(i, v)| v + bias[(i / l) % s.o]).collect();
+        assert_eq!(conv2d_forward(&x, &w, Some(&bias), s, &g), with_bias);
         // <y, dy> = <x, dx> and = <w, dw> for the gradients (integer data: exact).
         let dy: Vec<f64> = (0..y.len()).map(|i| ((i * 3) % 7) as f64 - 3.0).collect();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| p * q).sum::<f64>();

@@ -242,8 +242,34 @@ pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
     };
     let (rows, cols) = (taps(0, oh), taps(1, ow));
     let [dh, dw] = g.dilation;
+    // The usual 2x2 window with stride 2 and nothing clipped: four loads, no tap lists.
+    let plain2x2 = g.kernel == [2, 2]
+        && g.stride == [2, 2]
+        && g.dilation == [1, 1]
+        && g.pad_before == [0, 0]
+        && 2 * oh <= h
+        && 2 * ow <= w;
     let run = |p: usize, (vals, idx): &mut (&mut [T], &mut [i64])| {
         let plane = &input[p * h * w..(p + 1) * h * w];
+        if plain2x2 {
+            for y in 0..oh {
+                let (top, bottom) = (&plane[2 * y * w..(2 * y + 1) * w], &plane[(2 * y + 1) * w..(2 * y + 2) * w]);
+                for x in 0..ow {
+                    // Row-major window order, as the general loop below visits it.
+                    let taps = [(top[2 * x], 0), (top[2 * x + 1], 1), (bottom[2 * x], w), (bottom[2 * x + 1], w + 1)];
+                    let (mut best, mut at) = taps[0];
+                    for &(v, off) in &taps[1..] {
+                        if v > best || v.is_nan_() {
+                            best = v;
+                            at = off;
+                        }
+                    }
+                    vals[y * ow + x] = best;
+                    idx[y * ow + x] = (2 * y * w + 2 * x + at) as i64;
+                }
+            }
+            return;
+        }
         for (y, &(y0, ny)) in rows.iter().enumerate() {
             for (x, &(x0, nx)) in cols.iter().enumerate() {
                 // PyTorch's rule: a larger value or any NaN replaces the current maximum, so
