@@ -106,6 +106,20 @@ fn w2(reps: usize) {
     ]);
 }
 
+/// Runs `step` `warmup` times untimed, then `steps` times timed; returns the seconds and the
+/// last step's loss.
+fn time_steps(warmup: usize, steps: usize, step: &mut dyn FnMut() -> Tensor) -> (f64, f64) {
+    for _ in 0..warmup {
+        step();
+    }
+    let t0 = Instant::now();
+    let mut last = Tensor::scalar(0.0f32);
+    for _ in 0..steps {
+        last = step();
+    }
+    (t0.elapsed().as_secs_f64(), last.item())
+}
+
 /// W3: MLP 784-1024-1024-10 with ReLU, batch 256, cross-entropy, Adam; 3 warm-up steps,
 /// then 20 timed steps, everything rebuilt per repetition.
 fn w3(reps: usize) {
@@ -133,16 +147,9 @@ fn w3(reps: usize) {
             opt.step();
             l
         };
-        for _ in 0..WARMUP {
-            step();
-        }
-        let t0 = Instant::now();
-        let mut last = Tensor::scalar(0.0f32);
-        for _ in 0..STEPS {
-            last = step();
-        }
-        times.push(t0.elapsed().as_secs_f64());
-        loss = last.item();
+        let (seconds, last) = time_steps(WARMUP, STEPS, &mut step);
+        times.push(seconds);
+        loss = last;
     }
     emit(&[
         ("workload", "\"w3\"".into()),
@@ -186,16 +193,9 @@ fn w5(reps: usize) {
             opt.step();
             l
         };
-        for _ in 0..WARMUP {
-            step();
-        }
-        let t0 = Instant::now();
-        let mut last = Tensor::scalar(0.0f32);
-        for _ in 0..STEPS {
-            last = step();
-        }
-        times.push(t0.elapsed().as_secs_f64());
-        loss = last.item();
+        let (seconds, last) = time_steps(WARMUP, STEPS, &mut step);
+        times.push(seconds);
+        loss = last;
     }
     emit(&[
         ("workload", "\"w5\"".into()),

@@ -138,12 +138,7 @@ macro_rules! batch_norm {
                 crate::error::unwrap(self.try_forward(input))
             }
             fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-                if let Some(w) = &self.weight {
-                    v.param("weight", w);
-                }
-                if let Some(b) = &self.bias {
-                    v.param("bias", b);
-                }
+                super::visit_params(v, self.weight.as_ref(), self.bias.as_ref());
                 for (name, t) in [("running_mean", &self.running_mean), ("running_var", &self.running_var), ("num_batches_tracked", &self.num_batches_tracked)] {
                     if let Some(t) = t {
                         v.buffer(name, t, true);
@@ -151,12 +146,7 @@ macro_rules! batch_norm {
                 }
             }
             fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
-                if let Some(w) = &mut self.weight {
-                    v.param("weight", w);
-                }
-                if let Some(b) = &mut self.bias {
-                    v.param("bias", b);
-                }
+                super::visit_params_mut(v, self.weight.as_mut(), self.bias.as_mut());
                 for (name, t) in [("running_mean", &mut self.running_mean), ("running_var", &mut self.running_var), ("num_batches_tracked", &mut self.num_batches_tracked)] {
                     if let Some(t) = t {
                         v.buffer(name, t, true);

@@ -209,16 +209,10 @@ macro_rules! conv_module {
                 crate::error::unwrap(self.try_forward(input))
             }
             fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-                v.param("weight", &self.weight);
-                if let Some(b) = &self.bias {
-                    v.param("bias", b);
-                }
+                super::visit_params(v, Some(&self.weight), self.bias.as_ref());
             }
             fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
-                v.param("weight", &mut self.weight);
-                if let Some(b) = &mut self.bias {
-                    v.param("bias", b);
-                }
+                super::visit_params_mut(v, Some(&mut self.weight), self.bias.as_mut());
             }
             fn training_flag(&self) -> Option<&TrainingFlag> {
                 Some(&self.training)
@@ -381,7 +375,7 @@ impl ConvTranspose2d {
     /// as PyTorch raises.
     ///
     /// ```
-    /// use torchlight::nn;
+    /// use torchlight::nn::{self, Module};
     /// let c = nn::ConvTranspose2d::with_options(4, 4, 3, nn::ConvOptions::new().stride(2).output_padding(1));
     /// assert!(c.repr().contains("output_padding=(1, 1)"));
     /// ```

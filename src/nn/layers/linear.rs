@@ -142,16 +142,10 @@ impl Module for Linear {
         crate::error::unwrap(self.try_forward(input))
     }
     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        v.param("weight", &self.weight);
-        if let Some(b) = &self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params(v, Some(&self.weight), self.bias.as_ref());
     }
     fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
-        v.param("weight", &mut self.weight);
-        if let Some(b) = &mut self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params_mut(v, Some(&mut self.weight), self.bias.as_mut());
     }
     fn training_flag(&self) -> Option<&TrainingFlag> {
         Some(&self.training)

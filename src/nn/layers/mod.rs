@@ -37,3 +37,30 @@ pub(crate) fn py_bool(b: bool) -> &'static str {
         "False"
     }
 }
+
+/// Passes a layer's `weight` and `bias` parameters, those it has, to `v` in that order (the
+/// registration order of every PyTorch layer with both).
+pub(crate) fn visit_params<'a>(
+    v: &mut dyn crate::nn::Visitor<'a>,
+    weight: Option<&'a crate::Tensor>,
+    bias: Option<&'a crate::Tensor>,
+) {
+    for (name, t) in [("weight", weight), ("bias", bias)] {
+        if let Some(t) = t {
+            v.param(name, t);
+        }
+    }
+}
+
+/// [`visit_params`] with mutable access.
+pub(crate) fn visit_params_mut(
+    v: &mut dyn crate::nn::VisitorMut,
+    weight: Option<&mut crate::Tensor>,
+    bias: Option<&mut crate::Tensor>,
+) {
+    for (name, t) in [("weight", weight), ("bias", bias)] {
+        if let Some(t) = t {
+            v.param(name, t);
+        }
+    }
+}

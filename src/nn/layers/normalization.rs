@@ -133,20 +133,10 @@ impl Module for LayerNorm {
         crate::error::unwrap(self.try_forward(input))
     }
     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        if let Some(w) = &self.weight {
-            v.param("weight", w);
-        }
-        if let Some(b) = &self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params(v, self.weight.as_ref(), self.bias.as_ref());
     }
     fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
-        if let Some(w) = &mut self.weight {
-            v.param("weight", w);
-        }
-        if let Some(b) = &mut self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params_mut(v, self.weight.as_mut(), self.bias.as_mut());
     }
     fn training_flag(&self) -> Option<&TrainingFlag> {
         Some(&self.training)
@@ -254,20 +244,10 @@ impl Module for GroupNorm {
         crate::error::unwrap(self.try_forward(input))
     }
     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        if let Some(w) = &self.weight {
-            v.param("weight", w);
-        }
-        if let Some(b) = &self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params(v, self.weight.as_ref(), self.bias.as_ref());
     }
     fn visit_mut(&mut self, v: &mut dyn VisitorMut) {
-        if let Some(w) = &mut self.weight {
-            v.param("weight", w);
-        }
-        if let Some(b) = &mut self.bias {
-            v.param("bias", b);
-        }
+        super::visit_params_mut(v, self.weight.as_mut(), self.bias.as_mut());
     }
     fn training_flag(&self) -> Option<&TrainingFlag> {
         Some(&self.training)
