@@ -4,6 +4,7 @@
 mod access;
 mod create;
 pub(crate) mod layout;
+mod malloc;
 pub(crate) mod storage;
 
 pub use access::TensorData;

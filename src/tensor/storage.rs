@@ -56,6 +56,7 @@ pub(crate) struct Storage {
 
 impl Storage {
     pub(crate) fn new(buf: Buffer) -> Self {
+        super::malloc::note_allocation(buf.len() * buf.dtype().size_in_bytes());
         Storage { buf: RwLock::new(buf), version: AtomicU64::new(0) }
     }
 
