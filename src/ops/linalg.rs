@@ -64,6 +64,12 @@ fn batched_i64(a: &Tensor, b: &Tensor, batch: &[usize], m: usize, k: usize, n: u
     Tensor::from_vec(out, &shape)
 }
 
+/// Whether `t` is a matrix stored column by column (the transpose of a contiguous one).
+fn column_major(t: &Tensor) -> bool {
+    let (s, st) = (t.shape(), t.stride());
+    t.dim() == 2 && s[0] > 1 && s[1] > 1 && st[0] == 1 && st[1] == s[0]
+}
+
 /// Product of two tensors with at least 2 dims each, batch dims broadcast.
 fn matmul_nd(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let (ad, bd) = (a.dim(), b.dim());
@@ -100,8 +106,23 @@ fn matmul_nd(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         record_unary("MmBackward0", &[a, b], &out, vec![SavedTensor::input(a), SavedTensor::input(b)], |ctx| {
             let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
             let g = ctx.grad();
-            let gx = ctx.needs(0).then(|| g.matmul(&y.transpose(-1, -2)));
-            let gy = ctx.needs(1).then(|| x.transpose(-1, -2).matmul(g));
+            // As PyTorch's mm_mat1/mat2_backward: an operand stored column-major (a
+            // transposed view, as `x.matmul(&w.t())` passes the weight) gets its gradient in the
+            // same layout, (bᵀ·aᵀ)ᵀ, so the weight's gradient comes out contiguous.
+            let gx = ctx.needs(0).then(|| {
+                if column_major(x) {
+                    y.matmul(&g.transpose(-1, -2)).transpose(-1, -2)
+                } else {
+                    g.matmul(&y.transpose(-1, -2))
+                }
+            });
+            let gy = ctx.needs(1).then(|| {
+                if column_major(y) {
+                    g.transpose(-1, -2).matmul(x).transpose(-1, -2)
+                } else {
+                    x.transpose(-1, -2).matmul(g)
+                }
+            });
             Ok(vec![gx, gy])
         });
     }
