@@ -27,6 +27,10 @@ use gemm::Parallelism;
 /// on (1.2 to 1.5 times faster). The cut sits between those sizes.
 pub const PARALLEL_THRESHOLD: usize = 288 * 288 * 288;
 
+/// Products from this many multiply-adds up to [`PARALLEL_THRESHOLD`] run as two halves on
+/// two threads, each half single-threaded.
+pub const SPLIT_THRESHOLD: usize = 144 * 144 * 144;
+
 /// Float element types `gemm` multiplies: f32 and f64 (sealed: `gemm`
 /// supports no others).
 pub trait GemmElem:
@@ -88,6 +92,29 @@ pub fn gemm_strided<T: GemmElem>(
     if work <= SMALL_THRESHOLD {
         small::small_matmul(dst, lhs, rhs, accumulate);
         return;
+    }
+    // Mid-sized products: two single-threaded halves side by side beat gemm's own threading,
+    // which only pays from PARALLEL_THRESHOLD on.
+    if threads > 1 && (SPLIT_THRESHOLD..PARALLEL_THRESHOLD).contains(&work) {
+        // Split along dst's outer dimension, so that the halves are disjoint runs of memory.
+        let (rs, cs) = dst.strides();
+        let by_cols = cs > rs;
+        let at = if by_cols { n / 2 } else { m / 2 };
+        let (len_a, len_b) = (at, if by_cols { n - at } else { m - at });
+        let (lhs_a, lhs_b, rhs_a, rhs_b) = if by_cols {
+            (*lhs, *lhs, rhs.part(true, 0, len_a), rhs.part(true, at, len_b))
+        } else {
+            (lhs.part(false, 0, len_a), lhs.part(false, at, len_b), *rhs, *rhs)
+        };
+        if let Some((mut a, mut b)) = dst.split(by_cols, at) {
+            crate::threads::install(|| {
+                rayon::join(
+                    || gemm_strided(&mut a, &lhs_a, &rhs_a, accumulate, 1),
+                    || gemm_strided(&mut b, &lhs_b, &rhs_b, accumulate, 1),
+                )
+            });
+            return;
+        }
     }
     let parallelism =
         if threads > 1 && work >= PARALLEL_THRESHOLD { Parallelism::Rayon(threads) } else { Parallelism::None };

@@ -109,6 +109,17 @@ fn matches_naive_above_the_parallel_threshold() {
 }
 
 #[test]
+fn two_halves_on_two_threads_match_naive() {
+    // Between SPLIT_THRESHOLD and PARALLEL_THRESHOLD the product runs as two halves, split by
+    // rows (row-major dst) or columns (column-major dst), odd sizes included.
+    let (m, k, n) = (161, 150, 157);
+    assert!((super::SPLIT_THRESHOLD..PARALLEL_THRESHOLD).contains(&(m * k * n)));
+    for layout in 0..8 {
+        check_case((m, k, n), layout, layout % 3 == 0, 2);
+    }
+}
+
+#[test]
 fn broadcast_input_with_zero_stride() {
     // lhs: one row repeated 4 times (row stride 0).
     let row = [1.0f32, 2.0, 3.0];

@@ -124,6 +124,21 @@ impl<'a, T: Copy> MatRef<'a, T> {
         self.layout.offset
     }
 
+    /// Rows `start..start + len` (or, with `by_cols`, those columns) as a view.
+    pub(super) fn part(&self, by_cols: bool, start: usize, len: usize) -> Self {
+        let mut layout = self.layout;
+        if by_cols {
+            assert!(start + len <= layout.cols, "columns {start}..{} of {}", start + len, layout.cols);
+            layout.offset += start * layout.col_stride;
+            layout.cols = len;
+        } else {
+            assert!(start + len <= layout.rows, "rows {start}..{} of {}", start + len, layout.rows);
+            layout.offset += start * layout.row_stride;
+            layout.rows = len;
+        }
+        MatRef { data: self.data, layout }
+    }
+
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
     pub(super) fn as_ptr(&self) -> *const T {
         self.data[self.layout.offset..].as_ptr()
@@ -182,6 +197,31 @@ impl<'a, T: Copy> MatMut<'a, T> {
 
     pub(super) fn strides(&self) -> (isize, isize) {
         (self.layout.row_stride as isize, self.layout.col_stride as isize)
+    }
+
+    /// Splits the matrix before row `at` (or, with `by_cols`, column `at`) into two views
+    /// over disjoint parts of the slice; `None` unless that dimension is the outer one (its
+    /// stride steps over a whole run of the other), which is what makes the parts disjoint.
+    pub(super) fn split(&mut self, by_cols: bool, at: usize) -> Option<(MatMut<'_, T>, MatMut<'_, T>)> {
+        let l = self.layout;
+        let (len, outer, inner_len, inner) = if by_cols {
+            (l.cols, l.col_stride, l.rows, l.row_stride)
+        } else {
+            (l.rows, l.row_stride, l.cols, l.col_stride)
+        };
+        if at == 0 || at >= len || inner_len == 0 || (inner_len - 1) * inner > outer.saturating_sub(1) {
+            return None;
+        }
+        let (head, tail) = self.data.split_at_mut(l.offset + at * outer);
+        let (head, tail): (&mut [T], &mut [T]) = (head, tail);
+        let (mut first, mut second) = (l, l);
+        second.offset = 0;
+        if by_cols {
+            (first.cols, second.cols) = (at, len - at);
+        } else {
+            (first.rows, second.rows) = (at, len - at);
+        }
+        Some((MatMut { data: head, layout: first }, MatMut { data: tail, layout: second }))
     }
 
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
