@@ -533,3 +533,13 @@ fn leftover_temporary_file_is_replaced() {
     assert_eq!(torchlight::load_file(&path).unwrap()["w"].to_vec::<f32>(), [4.0, 5.0]);
     assert_eq!(dir.names(), ["ckpt.safetensors"]);
 }
+
+#[test]
+fn empty_state_dicts_round_trip_with_or_without_metadata() {
+    let empty = StateDict::new();
+    for meta in [None, Some(HashMap::new()), Some(HashMap::from([("epoch".to_string(), "3".to_string())]))] {
+        let bytes = serialize::save(&empty, meta.clone()).expect("save");
+        let back = serialize::load(&bytes).unwrap_or_else(|e| panic!("metadata {meta:?}: {e}"));
+        assert_eq!(back.len(), 0, "metadata {meta:?}");
+    }
+}

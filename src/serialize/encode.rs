@@ -31,6 +31,9 @@ pub fn save(tensors: &StateDict, metadata: Option<HashMap<String, String>>) -> R
                 .into(),
         ));
     }
+    // An empty metadata map is written as none: the safetensors crate writes an unreadable
+    // header for an empty state dict with `Some` empty metadata.
+    let metadata = metadata.filter(|m| !m.is_empty());
     safetensors::serialize(tensors.iter().map(|(k, t)| (k, Stored(t))), metadata)
         .map_err(|e| Error::Runtime(format!("could not serialize the state dict: {e}")))
 }
