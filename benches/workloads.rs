@@ -106,40 +106,24 @@ fn w2(reps: usize) {
     ]);
 }
 
-/// Runs `step` `warmup` times untimed, then `steps` times timed; returns the seconds and the
-/// last step's loss.
-fn time_steps(warmup: usize, steps: usize, step: &mut dyn FnMut() -> Tensor) -> (f64, f64) {
-    for _ in 0..warmup {
-        step();
-    }
-    let t0 = Instant::now();
-    let mut last = Tensor::scalar(0.0f32);
-    for _ in 0..steps {
-        last = step();
-    }
-    (t0.elapsed().as_secs_f64(), last.item())
-}
-
-/// W3: MLP 784-1024-1024-10 with ReLU, batch 256, cross-entropy, Adam; 3 warm-up steps,
-/// then 20 timed steps, everything rebuilt per repetition.
-fn w3(reps: usize) {
-    const WARMUP: usize = 3;
-    const STEPS: usize = 20;
-    const BATCH: usize = 256;
+/// A classifier workload: for each repetition (seeded with its index) an input of `shape`
+/// drawn from randn, labels in 0..10, a model and optimizer from `build`, and a
+/// cross-entropy training step run `warmup` times untimed, then `steps` times timed.
+fn classifier_workload(
+    name: &str,
+    reps: usize,
+    (warmup, steps): (usize, usize),
+    shape: &[usize],
+    build: impl Fn() -> (nn::Sequential, Box<dyn Optimizer>),
+) {
     let mut times = vec![];
     let mut loss = 0.0;
     for r in 0..reps {
         tl::manual_seed(r as u64);
-        let x = Tensor::randn(&[BATCH, 784]);
-        let labels = Tensor::randint(0, 10, &[BATCH]);
-        let model = nn::Sequential::new()
-            .add(nn::Linear::new(784, 1024))
-            .add(nn::ReLU::new())
-            .add(nn::Linear::new(1024, 1024))
-            .add(nn::ReLU::new())
-            .add(nn::Linear::new(1024, 10));
+        let x = Tensor::randn(shape);
+        let labels = Tensor::randint(0, 10, &[shape[0]]);
+        let (model, mut opt) = build();
         let loss_fn = nn::CrossEntropyLoss::new();
-        let mut opt = optim::Adam::new(model.parameters(), 1e-3);
         let mut step = || {
             opt.zero_grad();
             let l = loss_fn.forward(&model.forward(&x), &labels);
@@ -147,33 +131,47 @@ fn w3(reps: usize) {
             opt.step();
             l
         };
-        let (seconds, last) = time_steps(WARMUP, STEPS, &mut step);
-        times.push(seconds);
-        loss = last;
+        for _ in 0..warmup {
+            step();
+        }
+        let t0 = Instant::now();
+        let mut last = Tensor::scalar(0.0f32);
+        for _ in 0..steps {
+            last = step();
+        }
+        times.push(t0.elapsed().as_secs_f64());
+        loss = last.item();
     }
     emit(&[
-        ("workload", "\"w3\"".into()),
-        ("unit", "\"s/20 steps\"".into()),
+        ("workload", format!("\"{name}\"")),
+        ("unit", format!("\"s/{steps} steps\"")),
         ("reps", list(&times)),
-        ("steps", STEPS.to_string()),
-        ("batch", BATCH.to_string()),
+        ("steps", steps.to_string()),
+        ("batch", shape[0].to_string()),
         ("final_loss", format!("{loss}")),
     ]);
+}
+
+/// W3: MLP 784-1024-1024-10 with ReLU, batch 256, cross-entropy, Adam; 3 warm-up steps,
+/// then 20 timed steps, everything rebuilt per repetition.
+fn w3(reps: usize) {
+    classifier_workload("w3", reps, (3, 20), &[256, 784], || {
+        let model = nn::Sequential::new()
+            .add(nn::Linear::new(784, 1024))
+            .add(nn::ReLU::new())
+            .add(nn::Linear::new(1024, 1024))
+            .add(nn::ReLU::new())
+            .add(nn::Linear::new(1024, 10));
+        let opt = optim::Adam::new(model.parameters(), 1e-3);
+        (model, Box::new(opt))
+    });
 }
 
 /// W5: the small CNN (Conv2d(1,32,3)-ReLU-Conv2d(32,64,3)-ReLU-MaxPool2d(2)-Flatten-
 /// Linear(9216,128)-ReLU-Linear(128,10)), batch 64 of 28x28, cross-entropy, SGD lr 0.01;
 /// 2 warm-up steps, then 10 timed steps, everything rebuilt per repetition.
 fn w5(reps: usize) {
-    const WARMUP: usize = 2;
-    const STEPS: usize = 10;
-    const BATCH: usize = 64;
-    let mut times = vec![];
-    let mut loss = 0.0;
-    for r in 0..reps {
-        tl::manual_seed(r as u64);
-        let x = Tensor::randn(&[BATCH, 1, 28, 28]);
-        let labels = Tensor::randint(0, 10, &[BATCH]);
+    classifier_workload("w5", reps, (2, 10), &[64, 1, 28, 28], || {
         let model = nn::Sequential::new()
             .add(nn::Conv2d::new(1, 32, 3))
             .add(nn::ReLU::new())
@@ -184,27 +182,9 @@ fn w5(reps: usize) {
             .add(nn::Linear::new(9216, 128))
             .add(nn::ReLU::new())
             .add(nn::Linear::new(128, 10));
-        let loss_fn = nn::CrossEntropyLoss::new();
-        let mut opt = optim::SGD::new(model.parameters(), 0.01);
-        let mut step = || {
-            opt.zero_grad();
-            let l = loss_fn.forward(&model.forward(&x), &labels);
-            l.backward();
-            opt.step();
-            l
-        };
-        let (seconds, last) = time_steps(WARMUP, STEPS, &mut step);
-        times.push(seconds);
-        loss = last;
-    }
-    emit(&[
-        ("workload", "\"w5\"".into()),
-        ("unit", "\"s/10 steps\"".into()),
-        ("reps", list(&times)),
-        ("steps", STEPS.to_string()),
-        ("batch", BATCH.to_string()),
-        ("final_loss", format!("{loss}")),
-    ]);
+        let opt = optim::SGD::new(model.parameters(), 0.01);
+        (model, Box::new(opt))
+    });
 }
 
 fn w4(reps: usize) {

@@ -235,11 +235,10 @@ pub(crate) fn convolution(
             })
             .collect();
         if full.iter().any(|&f| f <= 0) {
-            let show = |v: &[isize]| format!("({})", v.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" x "));
             return Err(Error::Runtime(format!(
                 "Given input size per channel: {}. Calculated output size per channel: {}. Output size is too small",
                 size_msg(&plane[2 - spatial..]),
-                show(&full[2 - spatial..])
+                size_msg(&full[2 - spatial..])
             )));
         }
         // Its window count is this op's input size (output_padding may leave rows that no
@@ -273,7 +272,6 @@ pub(crate) fn convolution(
     // Back to the caller's rank: drop the unit height, then the batch dim.
     let y = if spatial == 1 { y.squeeze_dim(2) } else { y };
     let y = if batched { y } else { y.squeeze_dim(0) };
-    let y = y.contiguous();
 
     let mut inputs = vec![input, weight];
     inputs.extend(bias);
@@ -329,6 +327,6 @@ fn input_shape_for_msg(input: &Tensor, batched: bool) -> Vec<usize> {
 }
 
 /// `(2 x 2)` for two dims, `(2)` for one, as PyTorch's size messages print them.
-fn size_msg(dims: &[usize]) -> String {
+fn size_msg<T: std::fmt::Display>(dims: &[T]) -> String {
     format!("({})", dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" x "))
 }

@@ -48,7 +48,7 @@ fn as_batched(op: &str, input: &Tensor) -> Result<(Tensor, bool)> {
 }
 
 /// The window geometry and output plane of a pooling op, after PyTorch's checks.
-fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<(Window2d, [usize; 2])> {
+fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<Window2d> {
     let s = x.shape();
     if p.kernel.contains(&0) || p.stride.contains(&0) || p.dilation.contains(&0) {
         return Err(Error::Runtime(format!(
@@ -88,27 +88,28 @@ fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<(Window2d, [usi
         input: plane,
         output: out,
     };
-    Ok((g, out))
+    Ok(g)
 }
 
 /// `max_pool2d(..., return_indices=True)`: the maxima and the flat index of each in its plane.
 pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<(Tensor, Tensor)> {
     let (x, batched) = as_batched("max_pool2d", input)?;
-    let (g, out) = pool_geometry("max_pool2d", &x, p)?;
+    let g = pool_geometry("max_pool2d", &x, p)?;
+    let out = g.output;
     let s = x.shape().to_vec();
     let planes = s[0] * s[1];
     let xc = x.contiguous();
     let (values, indices) = match x.dtype() {
         DType::F32 => {
-            let (v, i) = xc.with_slice(|d: &[f32], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            let (v, i) = xc.with_slice(|d: &[f32], l| max_pool2d(&d[l.offset..], planes, &g));
             (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
         }
         DType::F64 => {
-            let (v, i) = xc.with_slice(|d: &[f64], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            let (v, i) = xc.with_slice(|d: &[f64], l| max_pool2d(&d[l.offset..], planes, &g));
             (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
         }
         DType::I64 => {
-            let (v, i) = xc.with_slice(|d: &[i64], l| max_pool2d(&d[l.offset..], planes, &g, out));
+            let (v, i) = xc.with_slice(|d: &[i64], l| max_pool2d(&d[l.offset..], planes, &g));
             (Tensor::from_vec(v, &[s[0], s[1], out[0], out[1]]), i)
         }
         other => return Err(not_implemented("max_pool2d", other)),
@@ -142,7 +143,8 @@ pub(crate) fn avg_pool2d(
         return Err(not_implemented("avg_pool2d", input.dtype()));
     }
     let (x, batched) = as_batched("avg_pool2d", input)?;
-    let (g, out) = pool_geometry("avg_pool2d", &x, p)?;
+    let g = pool_geometry("avg_pool2d", &x, p)?;
+    let out = g.output;
     let s = x.shape().to_vec();
     let planes = x.reshape_usize(&[s[0] * s[1], 1, s[2], s[3]]);
     let sums = unfold4d(&planes, g)?.try_sum_dim(&[1], false)?; // [planes, oh * ow]

@@ -199,19 +199,18 @@ pub fn col2im_image<T: Copy + std::ops::AddAssign>(cols: &[T], channels: usize, 
     }
 }
 
-/// Max pooling over `planes` contiguous `[h, w]` planes with output size `out` (which may
-/// exceed [`Window2d::output`] under `ceil_mode`; windows are clipped to the input, padding
-/// never wins). Returns the maxima and, for each, the flat index `y * w + x` of the element
+/// Max pooling over `planes` contiguous `[h, w]` planes into `g.output` windows (under
+/// `ceil_mode` the last ones may reach past the padding; windows are clipped to the input,
+/// padding never wins). Returns the maxima and, for each, the flat index `y * w + x` of the element
 /// chosen in its plane, as `max_pool2d(..., return_indices=True)` does. The last NaN wins,
 /// and among equal values the first in row-major window order.
 pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
     input: &[T],
     planes: usize,
     g: &Window2d,
-    out: [usize; 2],
 ) -> (Vec<T>, Vec<i64>) {
     let [h, w] = g.input;
-    let [oh, ow] = out;
+    let [oh, ow] = g.output;
     let mut values = vec![T::default(); planes * oh * ow];
     let mut indices = vec![0i64; planes * oh * ow];
     let per_plane = oh * ow;
@@ -360,13 +359,13 @@ mod tests {
     fn max_pool_prefers_nan_and_first_maximum_as_pytorch() {
         // Windows of a 3x3 plane: {0, 1, 3, 4}, {1, 2, 4, 5}, {3, 4, 6, 7}, {4, 5, 7, 8}.
         let x = [f32::NAN, 5.0, 5.0, 2.0, 1.0, 0.0, 3.0, 3.0, 3.0];
-        let (v, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 3, 3), [2, 2]);
+        let (v, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 3, 3));
         assert!(v[0].is_nan() && i[0] == 0);
         assert_eq!((v[1], i[1]), (5.0, 1));
         assert_eq!((v[3], i[3]), (3.0, 7));
         // Of two NaNs the later wins, as in PyTorch's `val > max || isnan(val)`.
         let x = [f32::NAN, f32::NAN, 0.0, 0.0];
-        let (_, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 2, 2), [1, 1]);
+        let (_, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 2, 2));
         assert_eq!(i[0], 1);
     }
 }

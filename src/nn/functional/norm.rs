@@ -116,6 +116,7 @@ pub fn try_batch_norm(
 /// ```
 /// use torchlight::{nn::functional as F, Tensor};
 /// let x = Tensor::from_vec(vec![1.0f32, 3.0, 5.0, 7.0], &[1, 2, 2]);
+/// // One group: mean 4, biased variance (9 + 1 + 1 + 9) / 4 = 5, so 7 maps to 3/√5.
 /// let y = F::group_norm(&x, 1, None, None, 0.0);
 /// let v = y.to_vec::<f32>();
 /// assert!((v[0] + 1.3416408).abs() < 1e-6 && (v[3] - 1.3416408).abs() < 1e-6);
