@@ -2,6 +2,7 @@
 //! compiler vectorises, a strided fallback, and rayon above PyTorch's grain size.
 
 use crate::backend::cpu::strided::{broadcast_strides, walk};
+use crate::backend::cpu::transpose::transpose_into;
 use crate::{Element, Tensor};
 use rayon::prelude::*;
 
@@ -26,21 +27,10 @@ pub(crate) fn unary_map<T: Element, U: Element>(a: &Tensor, f: impl Fn(T) -> U +
         if l.is_contiguous() {
             par_map(&data[l.offset..l.offset + l.numel()], f)
         } else if l.dim() == 2 && l.strides[0] == 1 && l.strides[1] > 1 {
-            // A transposed matrix: copied tile by tile, so that the strided reads of a tile
-            // stay in cache while its rows are written.
-            const TILE: usize = 32;
-            let (rows, cols, cs) = (l.shape[0], l.shape[1], l.strides[1]);
+            // A transposed matrix.
+            let (rows, cols) = (l.shape[0], l.shape[1]);
             let mut out = vec![U::default(); rows * cols];
-            for i0 in (0..rows).step_by(TILE) {
-                for j0 in (0..cols).step_by(TILE) {
-                    for i in i0..(i0 + TILE).min(rows) {
-                        let line = &mut out[i * cols + j0..i * cols + (j0 + TILE).min(cols)];
-                        for (j, o) in (j0..).zip(line.iter_mut()) {
-                            *o = f(data[l.offset + i + j * cs]);
-                        }
-                    }
-                }
-            }
+            transpose_into(data, l.offset, rows, cols, l.strides[1], f, &mut out);
             out
         } else {
             let mut out = Vec::with_capacity(l.numel());

@@ -15,26 +15,26 @@ pub use small::SMALL_THRESHOLD;
 
 pub use view::{MatMut, MatRef};
 
+use super::transpose::transpose_into;
 use gemm::Parallelism;
 
-/// Work (`m * n * k` multiply-adds) from which [`gemm_strided`] lets `gemm`
-/// use more than one thread; smaller products run on the calling thread.
+/// Work (`m * n * k` multiply-adds) from which [`gemm_strided`] uses more than one thread;
+/// smaller products run on the calling thread.
 ///
-/// Measured on the 2-core AVX2 machine with square f32 products, timing
-/// single-threaded and `Rayon(2)` calls alternately: two threads are 1.5 to
-/// 2.3 times *slower* for n = 96..192 (gemm's own threshold, 48 * 48 * 256,
-/// lets them start there), break even around n = 256 and win from n = 320
-/// on (1.2 to 1.5 times faster). The cut sits between those sizes.
-pub const PARALLEL_THRESHOLD: usize = 288 * 288 * 288;
-
-/// Products from this many multiply-adds up to [`PARALLEL_THRESHOLD`] run as two halves on
-/// two threads, each half single-threaded.
+/// From here on the product is split in two halves along dst's outer dimension, each
+/// computed single-threaded on its own thread (and split again with more than two threads).
+/// Measured on the 2-core AVX-512 machine, this beats `gemm`'s own threading at every size:
+/// its threads meet at a barrier for every block of the product, and the idle one sleeps in
+/// between. At n = 1024, 216 against 200 GFLOPS; inside the W3 training step, where each
+/// product starts cold, 14 against 16 ms of products per step. Below the threshold one
+/// thread is faster than two: at n = 96..192 (gemm's own threshold, 48 * 48 * 256, lets
+/// it use two there) two threads were 1.5 to 2.3 times slower.
 pub const SPLIT_THRESHOLD: usize = 144 * 144 * 144;
 
 /// Float element types `gemm` multiplies: f32 and f64 (sealed: `gemm`
 /// supports no others).
 pub trait GemmElem:
-    sealed::Sealed + Copy + Send + Sync + 'static + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
+    sealed::Sealed + Copy + Default + Send + Sync + 'static + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self>
 {
     /// Additive identity.
     const ZERO: Self;
@@ -68,7 +68,7 @@ impl GemmElem for f64 {
 /// may be 0 (`k == 0` gives zeros, or leaves `dst` unchanged when
 /// accumulating). Without `accumulate` the old contents of `dst` are never
 /// read, so NaNs there do not leak into the result. `threads` caps the
-/// threads used; products smaller than [`PARALLEL_THRESHOLD`] use one.
+/// threads used; products smaller than [`SPLIT_THRESHOLD`] use one.
 ///
 /// Panics if the shapes do not agree.
 pub fn gemm_strided<T: GemmElem>(
@@ -93,9 +93,23 @@ pub fn gemm_strided<T: GemmElem>(
         small::small_matmul(dst, lhs, rhs, accumulate);
         return;
     }
-    // Mid-sized products: two single-threaded halves side by side beat gemm's own threading,
-    // which only pays from PARALLEL_THRESHOLD on.
-    if threads > 1 && (SPLIT_THRESHOLD..PARALLEL_THRESHOLD).contains(&work) {
+    if work >= SPLIT_THRESHOLD {
+        let (drs, dcs) = dst.strides();
+        let row_major = dcs.abs() < drs.abs();
+        let (l, r) = (restage(lhs, row_major), restage(rhs, row_major));
+        if l.is_some() || r.is_some() {
+            fn view<'a, T: GemmElem>(v: &'a Option<Vec<T>>, orig: &MatRef<'a, T>, row_major: bool) -> MatRef<'a, T> {
+                let (rows, cols) = orig.shape();
+                match v {
+                    None => *orig,
+                    Some(v) if row_major => MatRef::row_major(v, rows, cols),
+                    Some(v) => MatRef::new(v, 0, rows, cols, 1, rows),
+                }
+            }
+            return gemm_strided(dst, &view(&l, lhs, row_major), &view(&r, rhs, row_major), accumulate, threads);
+        }
+    }
+    if threads > 1 && work >= SPLIT_THRESHOLD {
         // Split along dst's outer dimension, so that the halves are disjoint runs of memory.
         let (rs, cs) = dst.strides();
         let by_cols = cs > rs;
@@ -106,18 +120,20 @@ pub fn gemm_strided<T: GemmElem>(
         } else {
             (lhs.part(false, 0, len_a), lhs.part(false, at, len_b), *rhs, *rhs)
         };
+        let (threads_a, threads_b) = (threads / 2, threads - threads / 2);
         if let Some((mut a, mut b)) = dst.split(by_cols, at) {
             crate::threads::install(|| {
                 rayon::join(
-                    || gemm_strided(&mut a, &lhs_a, &rhs_a, accumulate, 1),
-                    || gemm_strided(&mut b, &lhs_b, &rhs_b, accumulate, 1),
+                    || gemm_strided(&mut a, &lhs_a, &rhs_a, accumulate, threads_a),
+                    || gemm_strided(&mut b, &lhs_b, &rhs_b, accumulate, threads_b),
                 )
             });
             return;
         }
     }
+    // An output that cannot be split (its dimensions interleave) uses gemm's own threads.
     let parallelism =
-        if threads > 1 && work >= PARALLEL_THRESHOLD { Parallelism::Rayon(threads) } else { Parallelism::None };
+        if threads > 1 && work >= SPLIT_THRESHOLD { Parallelism::Rayon(threads) } else { Parallelism::None };
     let (dst_rs, dst_cs) = dst.strides();
     let (lhs_rs, lhs_cs) = lhs.strides();
     let (rhs_rs, rhs_cs) = rhs.strides();
@@ -166,6 +182,32 @@ pub fn matmul_i64(dst: &mut MatMut<'_, i64>, lhs: &MatRef<'_, i64>, rhs: &MatRef
             dst.set(i, j, acc);
         }
     }
+}
+
+/// A copy of `m` laid out as gemm reads it fastest, or `None` when `m` is fine as it is.
+///
+/// gemm makes the product in the order of dst's contiguous dimension and packs both operands
+/// in panels, reading each operand across its strided dimension: many rows (or columns)
+/// side by side. When that stride is a multiple of 1 KiB, the rows fall into a few L1 cache
+/// sets and the packing runs from L2: `x @ w.t()` with a 1024 x 1024 weight ran at 105
+/// GFLOPS instead of 200. For a row-major `dst` (`row_major`), such an operand stored by
+/// columns is copied to row-major order, and the other way round, with a transpose that is
+/// itself immune to the problem.
+fn restage<T: GemmElem>(m: &MatRef<'_, T>, row_major: bool) -> Option<Vec<T>> {
+    let aliases = |stride: usize| stride > 1 && (stride * std::mem::size_of::<T>()) % 1024 == 0;
+    let (rows, cols) = m.shape();
+    let (rs, cs) = m.ustrides();
+    // The transpose to make: (its rows, its columns, the source's column stride).
+    let (r, c, stride) = if row_major && rs == 1 && aliases(cs) {
+        (rows, cols, cs)
+    } else if !row_major && cs == 1 && aliases(rs) {
+        (cols, rows, rs)
+    } else {
+        return None;
+    };
+    let mut staged = vec![T::ZERO; rows * cols];
+    transpose_into(m.data(), m.offset(), r, c, stride, |x| x, &mut staged);
+    Some(staged)
 }
 
 /// `(m, k, n)` from the three shapes, or a panic naming them.

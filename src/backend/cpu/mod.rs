@@ -6,6 +6,7 @@ pub mod parallel;
 pub mod range;
 pub(crate) mod strided;
 pub mod sum;
+pub(crate) mod transpose;
 pub mod window;
 
 #[cfg(test)]

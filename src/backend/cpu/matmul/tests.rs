@@ -100,23 +100,27 @@ fn small_kernel_paths_and_gemm_match_naive() {
 }
 
 #[test]
-fn matches_naive_above_the_parallel_threshold() {
-    let (m, k, n) = (290, 290, 290);
-    assert!(m * k * n >= PARALLEL_THRESHOLD);
-    for layout in [0, 7] {
-        check_case((m, k, n), layout, layout == 7, 2);
-    }
-}
-
-#[test]
-fn two_halves_on_two_threads_match_naive() {
-    // Between SPLIT_THRESHOLD and PARALLEL_THRESHOLD the product runs as two halves, split by
-    // rows (row-major dst) or columns (column-major dst), odd sizes included.
+fn halves_on_two_threads_and_quarters_on_four_match_naive() {
+    // From SPLIT_THRESHOLD on the product runs as halves, split by rows (row-major dst) or
+    // columns (column-major dst), odd sizes included; with four threads, the halves split again.
     let (m, k, n) = (161, 150, 157);
-    assert!((super::SPLIT_THRESHOLD..PARALLEL_THRESHOLD).contains(&(m * k * n)));
+    assert!(m * k * n >= super::SPLIT_THRESHOLD);
     for layout in 0..8 {
         check_case((m, k, n), layout, layout % 3 == 0, 2);
     }
+    check_case((290, 290, 290), 7, true, 4);
+}
+
+#[test]
+fn operands_with_cache_aliasing_strides_are_restaged() {
+    // Strides of 256 elements (1 KiB in f32, 2 KiB in f64) make `restage` copy an operand
+    // stored against dst's order: every layout here takes that path for one operand or both.
+    for layout in 0..8 {
+        for threads in [1, 2] {
+            check_case((256, 256, 256), layout, layout % 2 == 1, threads);
+        }
+    }
+    check_case((512, 100, 256), 4, false, 2);
 }
 
 #[test]
