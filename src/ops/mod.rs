@@ -3,6 +3,7 @@
 
 mod binary;
 mod binary_kernel;
+pub(crate) use binary_kernel::GRAIN_SIZE;
 pub(crate) mod conv;
 mod copy;
 mod factory;
@@ -14,7 +15,7 @@ mod linalg;
 mod masked;
 pub(crate) mod masked_index;
 mod operators;
-mod pointwise;
+pub(crate) mod pointwise;
 pub(crate) mod pool;
 mod promote;
 mod random;

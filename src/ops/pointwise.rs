@@ -10,7 +10,7 @@ use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::strided::{broadcast_strides, walk};
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
-use crate::{DType, Element, Error, Result, Scalar, Tensor};
+use crate::{DType, Element, Error, FloatElement, Result, Scalar, Tensor};
 use rayon::prelude::*;
 
 /// `f(a, b, c)` over three operands of dtype `T` broadcast to `shape`, into a new tensor.
@@ -129,19 +129,19 @@ fn addc_kernel(op: Addc, a: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar, sh
     match (a.dtype(), op) {
         (DType::F32, Addc::Mul) => {
             let v: f32 = value.to_elem();
-            run!(f32, move |x: f32, y: f32, z: f32| (v * y).mul_add(z, x))
+            run!(f32, move |x, y, z| addcmul_elem(v, x, y, z))
         }
         (DType::F32, Addc::Div) => {
             let v: f32 = value.to_elem();
-            run!(f32, move |x: f32, y: f32, z: f32| x + (v * y) / z)
+            run!(f32, move |x, y, z| addcdiv_elem(v, x, y, z))
         }
         (DType::F64, Addc::Mul) => {
             let v: f64 = value.to_elem();
-            run!(f64, move |x: f64, y: f64, z: f64| (v * y).mul_add(z, x))
+            run!(f64, move |x, y, z| addcmul_elem(v, x, y, z))
         }
         (DType::F64, Addc::Div) => {
             let v: f64 = value.to_elem();
-            run!(f64, move |x: f64, y: f64, z: f64| x + (v * y) / z)
+            run!(f64, move |x, y, z| addcdiv_elem(v, x, y, z))
         }
         (DType::I64, _) => {
             let v: i64 = value.to_elem();
@@ -152,6 +152,20 @@ fn addc_kernel(op: Addc, a: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar, sh
             run!(bool, move |x: bool, y: bool, z: bool| x | (v & y & z))
         }
     }
+}
+
+/// One element of `x.addcmul(y, z, value=v)` as PyTorch's CPU kernel rounds it:
+/// `fma(v*y, z, x)`. The fused optimizer updates use it too, so they round as the op does.
+#[inline(always)]
+pub(crate) fn addcmul_elem<T: FloatElement>(v: T, x: T, y: T, z: T) -> T {
+    (v * y).mul_add(z, x)
+}
+
+/// One element of `x.addcdiv(y, z, value=v)` as PyTorch's CPU kernel rounds it:
+/// `x + (v*y)/z`, unfused.
+#[inline(always)]
+pub(crate) fn addcdiv_elem<T: FloatElement>(v: T, x: T, y: T, z: T) -> T {
+    x + (v * y) / z
 }
 
 fn addc(op: Addc, a: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
@@ -251,7 +265,7 @@ fn lerp_check(a: &Tensor, end: &Tensor) -> Result<Vec<usize>> {
 
 /// PyTorch's `lerp` with a scalar weight (`Lerp.h`, `LerpKernel.cpp lerp_vec`): for
 /// `|w| < 0.5`, `fma(w, end - a, a)`; otherwise `fma(w - 1, end - a, end)`.
-fn lerp_fn<T: crate::FloatElement>(w: f64) -> impl Fn(T, T) -> T + Sync + Copy {
+pub(crate) fn lerp_fn<T: FloatElement>(w: f64) -> impl Fn(T, T) -> T + Sync + Copy {
     let w = T::from_f64(w);
     let small = w.abs() < T::from_f64(0.5);
     let wm1 = w - T::one();

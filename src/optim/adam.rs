@@ -2,7 +2,7 @@
 //! AdamW is Adam with decoupled weight decay, as in PyTorch.
 
 use super::core::{check_nonneg, impl_optimizer, inc_step, single_group, step_tensor, Core, ParamState, Tensors};
-use super::{Dict, ParamGroup, Value};
+use super::{fused, Dict, ParamGroup, Value};
 use crate::error::unwrap;
 use crate::{Error, Result, Tensor};
 use std::collections::BTreeMap;
@@ -329,8 +329,35 @@ impl<const DECOUPLED: bool> AdamBase<DECOUPLED> {
                     exp_avg_sq: p.zeros_like(),
                     max_exp_avg_sq: o.amsgrad.then(|| p.zeros_like()),
                 });
-                let mut g = if o.maximize { grad.neg() } else { grad };
                 st.step = inc_step(st.step);
+                // Python float arithmetic on the step count, in double.
+                let bias_correction1 = 1.0 - beta1.powf(st.step);
+                let bias_correction2 = 1.0 - beta2.powf(st.step);
+                let step_size = o.lr / bias_correction1;
+                // `bias_correction2 ** 0.5` is libm pow, which need not equal sqrt; black_box
+                // keeps the compiler from turning it into one.
+                let bias_correction2_sqrt = bias_correction2.powf(std::hint::black_box(0.5));
+                if o.amsgrad && st.max_exp_avg_sq.is_none() {
+                    st.max_exp_avg_sq = Some(p.zeros_like());
+                }
+                let decay = o.weight_decay != 0.0;
+                let k = fused::AdamStep {
+                    lerp_weight: 1.0 - beta1,
+                    beta2,
+                    one_minus_beta2: 1.0 - beta2,
+                    step_size,
+                    bias_correction2_sqrt,
+                    eps: o.eps,
+                    maximize: o.maximize,
+                    coupled_decay: if decay && !o.decoupled_weight_decay { o.weight_decay } else { 0.0 },
+                    decoupled_factor: if decay && o.decoupled_weight_decay { 1.0 - o.lr * o.weight_decay } else { 1.0 },
+                };
+                let max = if o.amsgrad { st.max_exp_avg_sq.as_ref() } else { None };
+                if fused::adam(p, &grad, &st.exp_avg, &st.exp_avg_sq, max, &k) {
+                    continue;
+                }
+                // The op-by-op path, for layouts the fused loop does not take.
+                let mut g = if o.maximize { grad.neg() } else { grad };
                 if o.weight_decay != 0.0 {
                     if o.decoupled_weight_decay {
                         p.mul_(1.0 - o.lr * o.weight_decay);
@@ -340,13 +367,6 @@ impl<const DECOUPLED: bool> AdamBase<DECOUPLED> {
                 }
                 st.exp_avg.lerp_(&g, 1.0 - beta1);
                 st.exp_avg_sq.mul_(beta2).addcmul_(&g, &g, 1.0 - beta2);
-                // Python float arithmetic on the step count, in double.
-                let bias_correction1 = 1.0 - beta1.powf(st.step);
-                let bias_correction2 = 1.0 - beta2.powf(st.step);
-                let step_size = o.lr / bias_correction1;
-                // `bias_correction2 ** 0.5` is libm pow, which need not equal sqrt; black_box
-                // keeps the compiler from turning it into one.
-                let bias_correction2_sqrt = bias_correction2.powf(std::hint::black_box(0.5));
                 let second = if o.amsgrad {
                     let max = st.max_exp_avg_sq.get_or_insert_with(|| p.zeros_like());
                     max.copy_(&max.maximum(&st.exp_avg_sq));

@@ -26,6 +26,7 @@ mod adam;
 mod clip;
 mod core;
 mod dict;
+mod fused;
 pub mod lr_scheduler;
 mod rmsprop;
 mod sgd;
