@@ -188,6 +188,35 @@ fn linear_gradcheck() {
 }
 
 #[test]
+fn linear_records_addmm_as_torch() {
+    // torch: nn.Linear(3, 2)(x) on a matrix has grad_fn AddmmBackward0; without bias,
+    // MmBackward0.
+    let x = Tensor::ones(&[4, 3]);
+    assert_eq!(nn::Linear::new(3, 2).forward(&x).grad_fn().unwrap().name(), "AddmmBackward0");
+    assert_eq!(nn::Linear::no_bias(3, 2).forward(&x).grad_fn().unwrap().name(), "MmBackward0");
+}
+
+#[test]
+fn relu_gradient_is_threshold_backward() {
+    // threshold_backward(g, x, 0) is `x <= 0 ? 0 : g`: exactly 0 where x <= 0 even for an
+    // infinite or NaN gradient, and g where x is NaN (NaN <= 0 is false).
+    let x = Tensor::from_slice(&[0.0f32, -1.0, 2.0, f32::NAN]).requires_grad_(true);
+    let g = Tensor::from_slice(&[f32::INFINITY, f32::NAN, 3.0, 5.0]);
+    x.relu().backward_with(torchlight::BackwardOptions { gradient: Some(g), ..Default::default() });
+    assert_eq!(x.grad().unwrap().to_vec::<f32>(), vec![0.0, 0.0, 3.0, 5.0]);
+    // Second order: for y = sum(relu(x)^2), dy/dx = 2 relu(x) [x > 0], whose own gradient
+    // (summed) is 2 [x > 0].
+    let x = Tensor::from_slice(&[0.5f64, -1.0, 2.0]).requires_grad_(true);
+    let r = x.relu();
+    let y = (&r * &r).sum();
+    let opts = torchlight::autograd::GradOptions { create_graph: true, ..Default::default() };
+    let g = torchlight::autograd::grad(&[y], std::slice::from_ref(&x), opts).unwrap()[0].clone().unwrap();
+    assert_eq!(g.to_vec::<f64>(), vec![1.0, 0.0, 4.0]);
+    g.sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec::<f64>(), vec![2.0, 0.0, 2.0]);
+}
+
+#[test]
 fn linear_errors_match_torch() {
     let _g = common::global_rng();
     let lin = nn::Linear::new(3, 2);

@@ -297,18 +297,35 @@ fn retain_grads(node: &Arc<Node>, inputs: &[Option<Tensor>], create_graph: bool)
     }
 }
 
+/// Whether nothing but `g` reaches its storage: no other handle on `g`, and if it is a view,
+/// none on its base (itself no view) either.
+fn sole_owner(g: &Tensor) -> bool {
+    Arc::strong_count(&g.0) == 1
+        && match &g.0.base {
+            None => Arc::strong_count(&g.0.storage) == 1,
+            Some(b) => Arc::strong_count(&b.0) == 1 && b.0.base.is_none() && Arc::strong_count(&g.0.storage) == 2,
+        }
+}
+
 /// PyTorch's `AccumulateGrad`: the first gradient becomes `.grad` (stolen when nothing
 /// else holds it, else copied); later ones are added in place, keeping `.grad`'s identity.
 pub(crate) fn accumulate_grad(leaf: &Tensor, g: Tensor, create_graph: bool) {
     let mut m = leaf.0.meta.lock();
     match m.grad.take() {
         None => {
-            let owned = Arc::strong_count(&g.0) == 1
-                && Arc::strong_count(&g.0.storage) == 1
-                && g.is_contiguous()
-                && g.0.base.is_none()
-                && g.grad_fn().is_none();
-            m.grad = Some(if create_graph || owned { g } else { g.detach().copy() });
+            m.grad = Some(if create_graph {
+                g
+            } else if g.is_contiguous() && g.grad_fn().is_none() && sole_owner(&g) {
+                // A view (a weight gradient made transposed and transposed back) is stolen
+                // as a plain tensor, so that its base is freed with it.
+                if g.0.base.is_some() {
+                    g.detach()
+                } else {
+                    g
+                }
+            } else {
+                g.detach().copy()
+            });
         }
         Some(prev) => {
             if create_graph {

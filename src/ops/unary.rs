@@ -209,7 +209,29 @@ same_type_unary_ops! {
     /// ```
     relu, try_relu, "ReluBackward0", |x| if x < T::zero() { T::zero() } else { x },
         bool: |_| bool_unsupported("Boolean inputs not supported for relu"), y,
-        |g, y| g * &y.gt(0.0).to_dtype(g.dtype());
+        |g, y| threshold_backward(g, y, 0.0);
+}
+
+/// PyTorch's `threshold_backward(grad, input, threshold)`, relu's gradient: `grad` where
+/// `input > threshold`, else exactly 0 (also where `grad` is infinite or NaN), in one pass.
+/// Differentiable in `grad` (`ThresholdBackwardBackward0`), so relu has second derivatives.
+pub(crate) fn threshold_backward(grad: &Tensor, input: &Tensor, threshold: f64) -> Tensor {
+    let shape = grad.shape().to_vec();
+    let input_t = input.to_dtype(grad.dtype());
+    let out = dispatch_num!(grad.dtype(), T => {
+        let th = <T as crate::Element>::from_f64(threshold);
+        super::binary_kernel::binary_map::<T, T>(grad, &input_t, &shape, move |g, x| if x <= th { T::zero() } else { g })
+    }, _ => unreachable!("relu refuses bool tensors"));
+    if needs_grad(&[grad, input]) {
+        record_unary("ThresholdBackwardBackward0", &[grad, input], &out, vec![SavedTensor::input(input)], move |ctx| {
+            let x = &ctx.saved[0];
+            Ok(vec![
+                ctx.needs(0).then(|| threshold_backward(ctx.grad(), x, threshold)),
+                ctx.needs(1).then(|| x.zeros_like()),
+            ])
+        });
+    }
+    out
 }
 
 /// A clamp bound as the number PyTorch would see: whole values count as Python ints, so an

@@ -3,7 +3,7 @@
 use super::py_bool;
 use crate::nn::init::{self, FanMode, Nonlinearity};
 use crate::nn::{Module, Parameter, TrainingFlag, Visitor, VisitorMut};
-use crate::{Error, Result, Tensor};
+use crate::{Result, Tensor};
 
 /// A fully connected layer, `y = x Wᵀ + b` (`torch.nn.Linear`).
 ///
@@ -113,26 +113,7 @@ impl Linear {
     /// assert_eq!(err.to_string(), "addmm: mat1 and mat2 shapes cannot be multiplied (2x4 and 3x2)");
     /// ```
     pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
-        if input.dim() == 0 {
-            return Err(Error::Runtime(format!(
-                "both arguments to linear need to be at least 1D, but they are 0D and {}D",
-                self.weight.dim()
-            )));
-        }
-        let k = input.shape()[input.dim() - 1];
-        if k != self.in_features {
-            let rows = input.numel() / k.max(1);
-            let op = if self.bias.is_some() { "addmm" } else { "mm" };
-            return Err(Error::Runtime(format!(
-                "{op}: mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {}x{})",
-                self.in_features, self.out_features
-            )));
-        }
-        let y = input.try_matmul(&self.weight.t())?;
-        Ok(match &self.bias {
-            Some(b) => y.try_add(b)?,
-            None => y,
-        })
+        crate::nn::functional::try_linear(input, &self.weight, self.bias.as_ref())
     }
 }
 
