@@ -93,11 +93,7 @@ fn addmm(bias: &Tensor, mat1: &Tensor, mat2: &Tensor) -> Tensor {
 
 fn addmm_kernel<T: GemmElem + Element>(bias: &Tensor, mat1: &Tensor, mat2: &Tensor) -> Tensor {
     let (m, k, n) = (mat1.shape()[0], mat1.shape()[1], mat2.shape()[1]);
-    let row: Vec<T> = bias.contiguous_vec();
-    let mut out = Vec::with_capacity(m * n);
-    for _ in 0..m {
-        out.extend_from_slice(&row);
-    }
+    let mut out = bias.contiguous_vec::<T>().repeat(m);
     mat1.with_slice(|d1: &[T], l1| {
         mat2.with_slice(|d2: &[T], l2| {
             let lhs = MatRef::new(d1, l1.offset, m, k, l1.strides[0], l1.strides[1]);

@@ -31,6 +31,14 @@ pub(super) fn small_matmul<T: GemmElem>(
     // `offset + i * row_stride + p * col_stride` of every element of its shape lies inside its
     // slice, and the loops only visit `i < m`, `p < k`, `j < n`, the shapes checked by the caller.
     let at = |d: &[T], idx: usize| unsafe { *d.get_unchecked(idx) };
+    if m == 1 && n > 1 {
+        // A row times a matrix is the column case transposed: each output has the same terms
+        // in the same order (`x * y == y * x` exactly), and the column kernels keep several
+        // sums in registers. (A weight gradient `[1, 2000] @ [2000, 3]` took 4x longer in the
+        // general loop below.)
+        small_matmul(&mut dst.t(), &rhs.t(), &lhs.t(), accumulate);
+        return;
+    }
     if n == 1 {
         // One sum per row, several rows advancing together so that their chains overlap.
         if m <= 4 {

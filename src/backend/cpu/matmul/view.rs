@@ -175,6 +175,13 @@ impl<'a, T: Copy> MatMut<'a, T> {
         (self.layout.rows, self.layout.cols)
     }
 
+    /// The transposed view of the same elements (no copy).
+    pub(super) fn t(&mut self) -> MatMut<'_, T> {
+        let l = self.layout;
+        let layout = Layout { rows: l.cols, cols: l.rows, row_stride: l.col_stride, col_stride: l.row_stride, ..l };
+        MatMut { data: self.data, layout }
+    }
+
     /// Element `(i, j)`; panics outside the shape.
     pub fn get(&self, i: usize, j: usize) -> T {
         self.data[self.layout.index(i, j)]
