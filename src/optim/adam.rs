@@ -353,7 +353,14 @@ impl<const DECOUPLED: bool> AdamBase<DECOUPLED> {
                     decoupled_factor: if decay && o.decoupled_weight_decay { 1.0 - o.lr * o.weight_decay } else { 1.0 },
                 };
                 let max = if o.amsgrad { st.max_exp_avg_sq.as_ref() } else { None };
-                if fused::adam(p, &grad, &st.exp_avg, &st.exp_avg_sq, max, &k) {
+                let tensors = fused::AdamTensors {
+                    param: p,
+                    grad: &grad,
+                    exp_avg: &st.exp_avg,
+                    exp_avg_sq: &st.exp_avg_sq,
+                    max_exp_avg_sq: max,
+                };
+                if fused::adam(&tensors, &k) {
                     continue;
                 }
                 // The op-by-op path, for layouts the fused loop does not take.

@@ -90,50 +90,38 @@ pub(crate) struct AdamStep {
     pub decoupled_factor: f64,
 }
 
-/// One Adam update of `param` in a single pass; false if the layouts need the op-by-op path.
-/// `max_exp_avg_sq` is given with AMSGrad.
-pub(crate) fn adam(
-    param: &Tensor,
-    grad: &Tensor,
-    exp_avg: &Tensor,
-    exp_avg_sq: &Tensor,
-    max_exp_avg_sq: Option<&Tensor>,
-    k: &AdamStep,
-) -> bool {
-    match param.dtype() {
-        DType::F32 => adam_typed::<f32>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
-        DType::F64 => adam_typed::<f64>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
+/// The tensors one Adam update reads and writes; `max_exp_avg_sq` is given with AMSGrad.
+pub(crate) struct AdamTensors<'a> {
+    pub param: &'a Tensor,
+    pub grad: &'a Tensor,
+    pub exp_avg: &'a Tensor,
+    pub exp_avg_sq: &'a Tensor,
+    pub max_exp_avg_sq: Option<&'a Tensor>,
+}
+
+/// One Adam update of `t.param` in a single pass; false if the layouts need the op-by-op path.
+pub(crate) fn adam(t: &AdamTensors, k: &AdamStep) -> bool {
+    match t.param.dtype() {
+        DType::F32 => adam_typed::<f32>(t, k),
+        DType::F64 => adam_typed::<f64>(t, k),
         _ => false,
     }
 }
 
-fn adam_typed<T: FloatElement>(
-    param: &Tensor,
-    grad: &Tensor,
-    exp_avg: &Tensor,
-    exp_avg_sq: &Tensor,
-    max_exp_avg_sq: Option<&Tensor>,
-    k: &AdamStep,
-) -> bool {
+fn adam_typed<T: FloatElement>(t: &AdamTensors, k: &AdamStep) -> bool {
     // One loop per combination of options, so that each is branch-free and vectorises.
     match (k.maximize, k.coupled_decay != 0.0, k.decoupled_factor != 1.0) {
-        (false, false, false) => {
-            adam_loop::<T, false, false, false>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k)
-        }
-        (false, true, _) => adam_loop::<T, false, true, false>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
-        (false, false, true) => adam_loop::<T, false, false, true>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
-        (true, false, false) => adam_loop::<T, true, false, false>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
-        (true, true, _) => adam_loop::<T, true, true, false>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
-        (true, false, true) => adam_loop::<T, true, false, true>(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, k),
+        (false, false, false) => adam_loop::<T, false, false, false>(t, k),
+        (false, true, _) => adam_loop::<T, false, true, false>(t, k),
+        (false, false, true) => adam_loop::<T, false, false, true>(t, k),
+        (true, false, false) => adam_loop::<T, true, false, false>(t, k),
+        (true, true, _) => adam_loop::<T, true, true, false>(t, k),
+        (true, false, true) => adam_loop::<T, true, false, true>(t, k),
     }
 }
 
 fn adam_loop<T: FloatElement, const MAXIMIZE: bool, const COUPLED: bool, const DECOUPLED: bool>(
-    param: &Tensor,
-    grad: &Tensor,
-    exp_avg: &Tensor,
-    exp_avg_sq: &Tensor,
-    max_exp_avg_sq: Option<&Tensor>,
+    t: &AdamTensors,
     k: &AdamStep,
 ) -> bool {
     // Python numbers meet float tensors as the tensor's dtype, as in the ops.
@@ -158,14 +146,14 @@ fn adam_loop<T: FloatElement, const MAXIMIZE: bool, const COUPLED: bool, const D
         let denom = second.sqrt() / bc2_sqrt + eps;
         *p = addcdiv_elem(neg_step_size, *p, m, denom);
     };
-    match max_exp_avg_sq {
-        None => for_each_element::<T, 2>(param, grad, [exp_avg, exp_avg_sq], |p, g, [m, v]| {
+    match t.max_exp_avg_sq {
+        None => for_each_element::<T, 2>(t.param, t.grad, [t.exp_avg, t.exp_avg_sq], |p, g, [m, v]| {
             for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
                 moments(p, g, m, v);
                 finish(p, *m, *v);
             }
         }),
-        Some(max) => for_each_element::<T, 3>(param, grad, [exp_avg, exp_avg_sq, max], |p, g, [m, v, mx]| {
+        Some(max) => for_each_element::<T, 3>(t.param, t.grad, [t.exp_avg, t.exp_avg_sq, max], |p, g, [m, v, mx]| {
             for ((((p, &g), m), v), mx) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()).zip(mx.iter_mut()) {
                 moments(p, g, m, v);
                 // torch.maximum: NaN wins, from either side.
