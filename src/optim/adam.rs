@@ -375,7 +375,7 @@ impl<const DECOUPLED: bool> AdamBase<DECOUPLED> {
                 st.exp_avg.lerp_(&g, 1.0 - beta1);
                 st.exp_avg_sq.mul_(beta2).addcmul_(&g, &g, 1.0 - beta2);
                 let second = if o.amsgrad {
-                    let max = st.max_exp_avg_sq.get_or_insert_with(|| p.zeros_like());
+                    let max = st.max_exp_avg_sq.as_ref().expect("made above when amsgrad is on");
                     max.copy_(&max.maximum(&st.exp_avg_sq));
                     max.sqrt()
                 } else {

@@ -22,7 +22,8 @@ fn for_each_element<T: Element, const N: usize>(
     state: [&Tensor; N],
     f: impl Fn(&mut [T], &[T], [&mut [T]; N]) + Sync,
 ) -> bool {
-    let all: Vec<&Tensor> = [param, grad].into_iter().chain(state).collect();
+    // Inline storage: this runs for every parameter at every step.
+    let all: smallvec::SmallVec<[&Tensor; 5]> = [param, grad].into_iter().chain(state).collect();
     let fits = |t: &&Tensor| t.dtype() == T::DTYPE && t.is_contiguous() && t.shape() == param.shape();
     if !all.iter().all(fits) {
         return false;
