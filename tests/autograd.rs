@@ -625,3 +625,21 @@ fn inplace_on_views_has_correct_gradients() {
     };
     gradcheck(df, &[a, w], Default::default()).unwrap();
 }
+
+/// PowBackward0 runs as one fused pass when no graph is built for the gradient, and op by op
+/// (`grad * (x.pow(e - 1) * e)`) when one is: both must give the same bits, for every special
+/// exponent of the forward kernel, a general one, both float dtypes and a broadcast gradient.
+#[test]
+fn fused_pow_gradient_matches_the_differentiable_one() {
+    for dtype in [DType::F32, DType::F64] {
+        for e in [0.0, 1.0, 2.0, 3.0, 0.5, -0.5, -1.0, -2.0, 2.5, -1.7] {
+            let x = Tensor::linspace(0.1, 3.0, 37).to_dtype(dtype).requires_grad_(true);
+            let fused = autograd::grad(&[x.pow(e).sum()], std::slice::from_ref(&x), GradOptions::default()).unwrap();
+            let create = GradOptions { create_graph: true, ..Default::default() };
+            let op_by_op = autograd::grad(&[x.pow(e).sum()], std::slice::from_ref(&x), create).unwrap();
+            let (a, b) = (fused[0].as_ref().unwrap(), op_by_op[0].as_ref().unwrap());
+            assert!(e == 0.0 || b.grad_fn().is_some(), "create_graph takes the op-by-op path");
+            assert_eq!(a.to_vec::<f64>(), b.to_vec::<f64>(), "exponent {e} in {dtype:?}");
+        }
+    }
+}

@@ -59,6 +59,21 @@ impl Ord for Ready {
     }
 }
 
+/// A reachable node during a backward pass.
+struct Slot {
+    node: Arc<Node>,
+    /// Edges into this node from reachable nodes not yet run.
+    deps: usize,
+    /// The gradient arriving at each output, summed as they meet.
+    grads: SmallVec<[Option<Tensor>; 1]>,
+}
+
+impl Slot {
+    fn new(node: &Arc<Node>) -> Slot {
+        Slot { node: node.clone(), deps: 0, grads: SmallVec::from_elem(None, node.output_meta.len()) }
+    }
+}
+
 /// Where a captured input's gradient arrives.
 enum CaptureAt {
     Leaf(*const TensorImpl),
@@ -92,25 +107,30 @@ pub(crate) fn run_backward(
         }
     }
 
-    // Dependency counts over the reachable graph (iterative: graphs can be deep).
-    let mut deps: HashMap<NodeKey, usize> = HashMap::default();
-    let mut seen: HashMap<NodeKey, Arc<Node>> = HashMap::default();
-    let mut stack: Vec<Arc<Node>> = Vec::new();
+    // The reachable graph, one slot per node: its dependency count (edges into it from
+    // other reachable nodes) and the gradients arriving at its outputs. One map, sized for
+    // the graphs of a training step, so a small backward allocates it once.
+    let mut graph: HashMap<NodeKey, Slot> = HashMap::with_capacity_and_hasher(64, Default::default());
+    let mut stack: Vec<Arc<Node>> = Vec::with_capacity(16);
     for e in &root_edges {
         if let Edge::Node { node, .. } = e {
-            if seen.insert(Arc::as_ptr(node), node.clone()).is_none() {
+            graph.entry(Arc::as_ptr(node)).or_insert_with(|| {
                 stack.push(node.clone());
-            }
+                Slot::new(node)
+            });
         }
     }
+    // Iterative: graphs can be deep.
     while let Some(n) = stack.pop() {
         for e in n.next_edges.iter().flatten() {
             if let Edge::Node { node, .. } = e {
-                let k = Arc::as_ptr(node);
-                *deps.entry(k).or_insert(0) += 1;
-                if seen.insert(k, node.clone()).is_none() {
-                    stack.push(node.clone());
-                }
+                graph
+                    .entry(Arc::as_ptr(node))
+                    .or_insert_with(|| {
+                        stack.push(node.clone());
+                        Slot::new(node)
+                    })
+                    .deps += 1;
             }
         }
     }
@@ -131,22 +151,16 @@ pub(crate) fn run_backward(
             .collect(),
     };
     let capture_mode = matches!(target, Target::Inputs(_));
-    let needed = if capture_mode { Some(needed_nodes(&seen, &captures)) } else { None };
+    let needed = if capture_mode { Some(needed_nodes(&graph, &captures)) } else { None };
     let mut captured: Vec<Option<Tensor>> = vec![None; captures.len()];
 
-    let mut buffers: HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>> = HashMap::default();
     let _mode = set_grad_enabled(create_graph);
 
-    let deliver = |edge: &Edge,
-                   g: Tensor,
-                   buffers: &mut HashMap<NodeKey, SmallVec<[Option<Tensor>; 1]>>,
-                   captured: &mut Vec<Option<Tensor>>| {
-        match edge {
+    let deliver =
+        |edge: &Edge, g: Tensor, graph: &mut HashMap<NodeKey, Slot>, captured: &mut Vec<Option<Tensor>>| match edge {
             Edge::Node { node, output_nr } => {
-                let buf = buffers
-                    .entry(Arc::as_ptr(node))
-                    .or_insert_with(|| SmallVec::from_elem(None, node.output_meta.len()));
-                add_grad(&mut buf[*output_nr], g);
+                let slot = graph.get_mut(&Arc::as_ptr(node)).expect("edge into the reachable graph");
+                add_grad(&mut slot.grads[*output_nr], g);
             }
             Edge::Leaf(leaf) => {
                 if capture_mode {
@@ -160,23 +174,22 @@ pub(crate) fn run_backward(
                     accumulate_grad(leaf, g, create_graph);
                 }
             }
-        }
-    };
+        };
 
     for (e, g) in root_edges.iter().zip(grads) {
-        deliver(e, g, &mut buffers, &mut captured);
+        deliver(e, g, &mut graph, &mut captured);
     }
 
-    let mut heap = BinaryHeap::new();
-    for (k, n) in &seen {
-        if !deps.contains_key(k) {
-            heap.push(Ready(n.seq, n.clone()));
+    let mut heap = BinaryHeap::with_capacity(16);
+    for slot in graph.values() {
+        if slot.deps == 0 {
+            heap.push(Ready(slot.node.seq, slot.node.clone()));
         }
     }
 
     while let Some(Ready(_, node)) = heap.pop() {
         let key = Arc::as_ptr(&node);
-        let inputs = buffers.remove(&key).unwrap_or_else(|| SmallVec::from_elem(None, node.output_meta.len()));
+        let inputs = std::mem::take(&mut graph.get_mut(&key).expect("ready node in the graph").grads);
         for (i, c) in captures.iter().enumerate() {
             if let CaptureAt::Output(k, nr) = c {
                 if *k == key {
@@ -189,7 +202,7 @@ pub(crate) fn run_backward(
         retain_grads(&node, &inputs, create_graph);
         let is_needed = needed.as_ref().is_none_or(|s| s.contains_key(&key));
         if is_needed && inputs.iter().any(|g| g.is_some()) {
-            let grads: Vec<Tensor> = inputs
+            let grads: SmallVec<[Tensor; 1]> = inputs
                 .into_iter()
                 .zip(&node.output_meta)
                 .map(|(g, m)| g.unwrap_or_else(|| Tensor::zeros_dtype(&m.shape, m.dtype)))
@@ -215,7 +228,7 @@ pub(crate) fn run_backward(
                 let (Some(edge), Some(g), true) = (&node.next_edges[i], g, needs[i]) else { continue };
                 let meta = &node.input_meta[i];
                 let g = conform(g, meta, &node.name)?;
-                deliver(edge, g, &mut buffers, &mut captured);
+                deliver(edge, g, &mut graph, &mut captured);
             }
         }
         if !retain_graph {
@@ -223,10 +236,9 @@ pub(crate) fn run_backward(
         }
         for e in node.next_edges.iter().flatten() {
             if let Edge::Node { node: next, .. } = e {
-                let k = Arc::as_ptr(next);
-                let d = deps.get_mut(&k).expect("dependency counted");
-                *d -= 1;
-                if *d == 0 {
+                let slot = graph.get_mut(&Arc::as_ptr(next)).expect("dependency counted");
+                slot.deps -= 1;
+                if slot.deps == 0 {
                     heap.push(Ready(next.seq, next.clone()));
                 }
             }
@@ -247,13 +259,13 @@ pub(crate) fn conform(g: Tensor, meta: &super::node::InputMeta, name: &str) -> R
 }
 
 /// Nodes from which a captured input can be reached.
-fn needed_nodes(seen: &HashMap<NodeKey, Arc<Node>>, captures: &[CaptureAt]) -> HashMap<NodeKey, ()> {
+fn needed_nodes(graph: &HashMap<NodeKey, Slot>, captures: &[CaptureAt]) -> HashMap<NodeKey, ()> {
     // Reverse edges, then flood from the capture points.
     let mut parents: HashMap<NodeKey, Vec<NodeKey>> = HashMap::default();
     let mut out: HashMap<NodeKey, ()> = HashMap::default();
     let mut stack = Vec::new();
-    for (k, n) in seen {
-        for e in n.next_edges.iter().flatten() {
+    for (k, slot) in graph {
+        for e in slot.node.next_edges.iter().flatten() {
             match e {
                 Edge::Node { node, .. } => parents.entry(Arc::as_ptr(node)).or_default().push(*k),
                 Edge::Leaf(l) => {

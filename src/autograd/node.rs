@@ -47,6 +47,9 @@ pub(crate) struct InputMeta {
     pub(crate) dtype: DType,
 }
 
+/// A node's saved tensors; most ops save at most two, kept inline.
+pub(crate) type SavedTensors = SmallVec<[SavedTensor; 2]>;
+
 /// A tensor saved for backward, with the storage version at save time.
 pub(crate) struct SavedTensor {
     data: Tensor,
@@ -125,7 +128,7 @@ pub struct Node {
     pub(crate) next_edges: SmallVec<[Option<Edge>; 2]>,
     pub(crate) input_meta: SmallVec<[InputMeta; 2]>,
     pub(crate) output_meta: SmallVec<[InputMeta; 1]>,
-    saved: Mutex<Option<Vec<SavedTensor>>>,
+    saved: Mutex<Option<SavedTensors>>,
     pub(crate) backward: Box<BackwardFn>,
     /// Non-leaf outputs that asked for `retain_grad()`.
     pub(crate) retained: Mutex<Vec<(usize, Weak<TensorImpl>)>>,
@@ -144,7 +147,7 @@ impl Node {
         next_edges: SmallVec<[Option<Edge>; 2]>,
         input_meta: SmallVec<[InputMeta; 2]>,
         output_meta: SmallVec<[InputMeta; 1]>,
-        saved: Vec<SavedTensor>,
+        saved: SavedTensors,
         backward: Box<BackwardFn>,
     ) -> Node {
         use std::sync::atomic::Ordering;
@@ -185,7 +188,7 @@ impl Node {
     }
 
     /// Unpacks the saved tensors, failing if they were freed or modified in place.
-    pub(crate) fn unpack_saved(self: &Arc<Node>, attach: bool) -> Result<Vec<Tensor>> {
+    pub(crate) fn unpack_saved(self: &Arc<Node>, attach: bool) -> Result<SmallVec<[Tensor; 2]>> {
         let guard = self.saved.lock();
         let Some(saved) = guard.as_ref() else {
             return Err(Error::Runtime(ERR_BACKWARD_TWICE.into()));

@@ -2,6 +2,7 @@
 
 use super::grad_mode::is_grad_enabled;
 use super::node::{BackwardCtx, Edge, InputMeta, Node, SavedTensor};
+use crate::tensor::Shape;
 use crate::{Result, Tensor};
 use smallvec::SmallVec;
 use std::borrow::Cow;
@@ -42,12 +43,15 @@ pub(crate) fn record(
     name: impl Into<Cow<'static, str>>,
     inputs: &[&Tensor],
     outputs: &[&Tensor],
-    saved: Vec<SavedTensor>,
+    saved: impl IntoIterator<Item = SavedTensor>,
     backward: impl Fn(&BackwardCtx) -> Result<Vec<Option<Tensor>>> + Send + Sync + 'static,
 ) {
     let next_edges: SmallVec<[Option<Edge>; 2]> = inputs.iter().map(|t| edge_of(t)).collect();
-    let input_meta = inputs.iter().map(|t| InputMeta { shape: t.shape().into(), dtype: t.dtype() }).collect();
-    let output_meta = outputs.iter().map(|t| InputMeta { shape: t.shape().into(), dtype: t.dtype() }).collect();
+    let input_meta =
+        inputs.iter().map(|t| InputMeta { shape: Shape::from_slice(t.shape()), dtype: t.dtype() }).collect();
+    let output_meta =
+        outputs.iter().map(|t| InputMeta { shape: Shape::from_slice(t.shape()), dtype: t.dtype() }).collect();
+    let saved = saved.into_iter().collect();
     let node = Arc::new(Node::new(name.into(), next_edges, input_meta, output_meta, saved, Box::new(backward)));
     for (i, out) in outputs.iter().enumerate() {
         let mut m = out.0.meta.lock();
@@ -62,7 +66,7 @@ pub(crate) fn record_unary(
     name: &'static str,
     inputs: &[&Tensor],
     output: &Tensor,
-    saved: Vec<SavedTensor>,
+    saved: impl IntoIterator<Item = SavedTensor>,
     backward: impl Fn(&BackwardCtx) -> Result<Vec<Option<Tensor>>> + Send + Sync + 'static,
 ) {
     record(name, inputs, &[output], saved, backward)

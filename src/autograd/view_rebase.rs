@@ -99,9 +99,7 @@ fn scatter(g: &Tensor, w: &Arc<Window>) -> Tensor {
         dispatch_float!(g.dtype(), T => scatter_kernel::<T>(g, w), _ => unreachable!("gradients are floating point"));
     if needs_grad(&[g]) {
         let w = w.clone();
-        record_unary("AsStridedScatterBackward0", &[g], &out, vec![], move |ctx| {
-            Ok(vec![Some(gather(ctx.grad(), &w))])
-        });
+        record_unary("AsStridedScatterBackward0", &[g], &out, [], move |ctx| Ok(vec![Some(gather(ctx.grad(), &w))]));
     }
     out
 }
@@ -112,13 +110,13 @@ fn gather(x: &Tensor, w: &Arc<Window>) -> Tensor {
         dispatch_float!(x.dtype(), T => gather_kernel::<T>(x, w), _ => unreachable!("gradients are floating point"));
     if needs_grad(&[x]) {
         let w = w.clone();
-        record_unary("AsStridedBackward0", &[x], &out, vec![], move |ctx| Ok(vec![Some(scatter(ctx.grad(), &w))]));
+        record_unary("AsStridedBackward0", &[x], &out, [], move |ctx| Ok(vec![Some(scatter(ctx.grad(), &w))]));
     }
     out
 }
 
 fn meta_of(t: &Tensor) -> InputMeta {
-    InputMeta { shape: t.shape().into(), dtype: t.dtype() }
+    InputMeta { shape: Shape::from_slice(t.shape()), dtype: t.dtype() }
 }
 
 /// Gives `view` (which sits at `w` in `base`) a new `grad_fn`: `AsStridedBackward0` of its
@@ -130,7 +128,7 @@ fn regenerate(view: &Tensor, base: &Tensor, w: Arc<Window>) {
         edges,
         smallvec::smallvec![meta_of(base)],
         smallvec::smallvec![meta_of(view)],
-        vec![],
+        Default::default(),
         Box::new(move |ctx: &BackwardCtx| Ok(vec![Some(scatter(ctx.grad(), &w))])),
     );
     let mut m = view.0.meta.lock();
@@ -237,9 +235,15 @@ pub(crate) fn rebase_view(view: &Tensor, base: &Tensor, w: Arc<Window>, op: Arc<
         }
         Ok(result)
     };
-    let node =
-        Node::new("CopySlices".into(), edges, metas, smallvec::smallvec![meta_of(base)], vec![], Box::new(backward))
-            .with_inner(op);
+    let node = Node::new(
+        "CopySlices".into(),
+        edges,
+        metas,
+        smallvec::smallvec![meta_of(base)],
+        Default::default(),
+        Box::new(backward),
+    )
+    .with_inner(op);
     {
         let mut m = base.0.meta.lock();
         m.grad_fn = Some(Arc::new(node));

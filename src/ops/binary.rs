@@ -161,9 +161,11 @@ fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Ten
         }, _ => unreachable!("floating dtypes only")),
         _ => arith_kernel(op, &at, &b.materialize(dtype), &shape, alpha),
     };
-    let b_tensor = b.tensor();
-    let inputs: Vec<&Tensor> = std::iter::once(a).chain(b_tensor).collect();
-    if needs_grad(&inputs) {
+    let grad = match b.tensor() {
+        Some(bt) => needs_grad(&[a, bt]),
+        None => needs_grad(&[a]),
+    };
+    if grad {
         record_arith(op, a, b, alpha, &out);
     }
     Ok(out)
@@ -177,7 +179,7 @@ pub(crate) fn record_arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scal
             // As PyTorch, save only what the needed gradients use: `w * x` with a plain `x`
             // keeps `x` alone, so modifying `w` in place afterwards is no error.
             let (need_a, need_b) = (a.requires_grad(), bt.requires_grad());
-            let mut saved = Vec::new();
+            let mut saved = crate::autograd::node::SavedTensors::new();
             let name = match op {
                 Arith::Add => "AddBackward0",
                 Arith::Sub => "SubBackward0",
@@ -201,8 +203,14 @@ pub(crate) fn record_arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scal
                 let x = || &ctx.saved[0];
                 let y = || ctx.saved.last().expect("saved divisor");
                 Ok(match op {
-                    Arith::Add => vec![Some(g.clone()), Some(if alpha_v == 1.0 { g.clone() } else { g * alpha_v })],
-                    Arith::Sub => vec![Some(g.clone()), Some(if alpha_v == 1.0 { -g } else { g * -alpha_v })],
+                    Arith::Add => vec![
+                        ctx.needs(0).then(|| g.clone()),
+                        ctx.needs(1).then(|| if alpha_v == 1.0 { g.clone() } else { g * alpha_v }),
+                    ],
+                    Arith::Sub => vec![
+                        ctx.needs(0).then(|| g.clone()),
+                        ctx.needs(1).then(|| if alpha_v == 1.0 { -g } else { g * -alpha_v }),
+                    ],
                     Arith::Mul => {
                         vec![(need_a && ctx.needs(0)).then(|| g * y()), (need_b && ctx.needs(1)).then(|| g * x())]
                     }
@@ -223,7 +231,7 @@ pub(crate) fn record_arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scal
                 Arith::Mul => "MulBackward0",
                 Arith::Div => "DivBackward0",
             };
-            record_unary(name, &[a], out, vec![], move |ctx| {
+            record_unary(name, &[a], out, [], move |ctx| {
                 let g = ctx.grad();
                 Ok(vec![Some(match op {
                     Arith::Add | Arith::Sub => g.clone(),
@@ -349,7 +357,7 @@ impl Tensor {
         let out =
             arith_kernel(Arith::Sub, &Tensor::full_dtype(&[], s, dtype), &self.to_dtype(dtype), self.shape(), None);
         if needs_grad(&[self]) {
-            record_unary("RsubBackward1", &[self], &out, vec![], |ctx| Ok(vec![Some(-ctx.grad())]));
+            record_unary("RsubBackward1", &[self], &out, [], |ctx| Ok(vec![Some(-ctx.grad())]));
         }
         Ok(out)
     }
@@ -574,24 +582,53 @@ impl Tensor {
 /// `x ** e` for every element of a float tensor, with PyTorch's special cases (`x*x` for 2,
 /// `x*x*x` for 3, `sqrt` for 0.5, ...). Each case is its own loop, so that the common
 /// exponents compile to vectorised code instead of a per-element branch around `powf`.
+/// Binds `$f` to the element rule of `x.pow(e)` for a float exponent, the same rule the
+/// forward kernel and the fused gradient use: PyTorch's special cases for exponents 0, 1, 2,
+/// 3, ±0.5, -1 and -2 (exact products, square roots and reciprocals), `powf` otherwise.
+macro_rules! with_float_pow {
+    ($e:expr, $T:ty, $f:ident => $body:expr) => {{
+        let e: f64 = $e;
+        if e == 0.0 {
+            let $f = |_: $T| <$T as num_traits::One>::one();
+            $body
+        } else if e == 1.0 {
+            let $f = |v: $T| v;
+            $body
+        } else if e == 2.0 {
+            let $f = |v: $T| v * v;
+            $body
+        } else if e == 3.0 {
+            let $f = |v: $T| v * v * v;
+            $body
+        } else if e == 0.5 {
+            let $f = |v: $T| v.sqrt();
+            $body
+        } else if e == -0.5 {
+            let $f = |v: $T| <$T as num_traits::One>::one() / v.sqrt();
+            $body
+        } else if e == -1.0 {
+            let $f = |v: $T| <$T as num_traits::One>::one() / v;
+            $body
+        } else if e == -2.0 {
+            let $f = |v: $T| <$T as num_traits::One>::one() / (v * v);
+            $body
+        } else {
+            let et = <$T as crate::Element>::from_f64(e);
+            let $f = move |v: $T| v.powf(et);
+            $body
+        }
+    }};
+}
+
 fn float_pow_map<T: crate::FloatElement>(x: &Tensor, e: f64) -> Tensor {
-    use super::binary_kernel::unary_map;
-    if e == 2.0 {
-        unary_map::<T, T>(x, |v| v * v)
-    } else if e == 3.0 {
-        unary_map::<T, T>(x, |v| v * v * v)
-    } else if e == 0.5 {
-        unary_map::<T, T>(x, |v| v.sqrt())
-    } else if e == -0.5 {
-        unary_map::<T, T>(x, |v| T::one() / v.sqrt())
-    } else if e == -1.0 {
-        unary_map::<T, T>(x, |v| T::one() / v)
-    } else if e == -2.0 {
-        unary_map::<T, T>(x, |v| T::one() / (v * v))
-    } else {
-        let et = T::from_f64(e);
-        unary_map::<T, T>(x, move |v| v.powf(et))
-    }
+    with_float_pow!(e, T, f => super::binary_kernel::unary_map::<T, T>(x, f))
+}
+
+/// PowBackward0's `grad * (x.pow(e - 1) * e)` in one pass: each element is rounded exactly
+/// as the three ops round it, so the result is the same to the bit.
+fn pow_backward_fused<T: crate::FloatElement>(g: &Tensor, x: &Tensor, e: f64) -> Tensor {
+    let et = T::from_f64(e);
+    with_float_pow!(e - 1.0, T, f => super::binary_kernel::binary_map::<T, T>(g, x, x.shape(), move |gv, xv| gv * (f(xv) * et)))
 }
 
 /// Integer power by square-and-multiply with wrapping overflow (PyTorch's `powi`).
@@ -669,9 +706,18 @@ impl Tensor {
             })
         };
         if needs_grad(&[self]) {
-            record_unary("PowBackward0", &[self], &out, vec![SavedTensor::input(self)], move |ctx| {
-                let x = &ctx.saved[0];
-                Ok(vec![Some(if e == 0.0 { ctx.grad().zeros_like() } else { ctx.grad() * &(x.pow(e - 1.0) * e) })])
+            record_unary("PowBackward0", &[self], &out, [SavedTensor::input(self)], move |ctx| {
+                let (x, g) = (&ctx.saved[0], ctx.grad());
+                let fused = !crate::is_grad_enabled() && x.dtype() == g.dtype() && g.shape() == x.shape();
+                Ok(vec![Some(if e == 0.0 {
+                    g.zeros_like()
+                } else if fused && x.dtype() == DType::F32 {
+                    pow_backward_fused::<f32>(g, x, e)
+                } else if fused && x.dtype() == DType::F64 {
+                    pow_backward_fused::<f64>(g, x, e)
+                } else {
+                    g * &(x.pow(e - 1.0) * e)
+                })])
             });
         }
         Ok(out)

@@ -23,7 +23,7 @@ impl Tensor {
         let out = self.cast_kernel(dtype);
         if needs_grad(&[self]) && dtype.is_floating_point() {
             let src = self.dtype();
-            record_unary("ToCopyBackward0", &[self], &out, vec![], move |ctx| Ok(vec![Some(ctx.grad().to_dtype(src))]));
+            record_unary("ToCopyBackward0", &[self], &out, [], move |ctx| Ok(vec![Some(ctx.grad().to_dtype(src))]));
         }
         out
     }
@@ -70,7 +70,7 @@ impl Tensor {
     pub fn copy(&self) -> Tensor {
         let out = dispatch!(self.dtype(), T => unary_map::<T, T>(self, |x| x));
         if needs_grad(&[self]) {
-            record_unary("CloneBackward0", &[self], &out, vec![], |ctx| Ok(vec![Some(ctx.grad().clone())]));
+            record_unary("CloneBackward0", &[self], &out, [], |ctx| Ok(vec![Some(ctx.grad().clone())]));
         }
         out
     }
@@ -124,7 +124,7 @@ impl Tensor {
                 // copy_ forgets self's old value: the result is src expanded and converted; the
                 // old history gets zeros and src the gradient (PyTorch's CopyBackwards).
                 let r = crate::no_grad(|| src.to_dtype(self.dtype()).expand(self.shape()).copy());
-                record_unary("CopyBackwards", &[snap, src], &r, vec![], |ctx| {
+                record_unary("CopyBackwards", &[snap, src], &r, [], |ctx| {
                     Ok(vec![Some(ctx.grad().zeros_like()), Some(ctx.grad().clone())])
                 });
                 Ok(r)

@@ -47,7 +47,7 @@ impl Tensor {
     pub fn erf(&self) -> Tensor {
         let out = self.float_input().map_float(libm::erff, libm::erf);
         if needs_grad(&[self]) {
-            record_unary("ErfBackward0", &[self], &out, vec![SavedTensor::input(self)], |ctx| {
+            record_unary("ErfBackward0", &[self], &out, [SavedTensor::input(self)], |ctx| {
                 let x = &ctx.saved[0];
                 // d/dx erf(x) = 2/√π · e^(-x²)
                 Ok(vec![Some(ctx.grad() * &((x * x).neg().exp() * std::f64::consts::FRAC_2_SQRT_PI))])

@@ -169,7 +169,7 @@ impl Tensor {
                 (false, false) => "ScatterBackward1",
             };
             let has_src = src_t.is_some();
-            record_unary(name, &inputs, &out, vec![SavedTensor::input(index)], move |ctx| {
+            record_unary(name, &inputs, &out, [SavedTensor::input(index)], move |ctx| {
                 let (g, index) = (ctx.grad(), &ctx.saved[0]);
                 // Scatter overwrites: the written positions get no gradient from self.
                 let g_self = match (ctx.needs(0), add) {
@@ -254,7 +254,7 @@ impl Tensor {
         });
         if needs_grad(&[self]) {
             let in_shape = self.shape().to_vec();
-            record_unary("GatherBackward0", &[self], &out, vec![SavedTensor::input(index)], move |ctx| {
+            record_unary("GatherBackward0", &[self], &out, [SavedTensor::input(index)], move |ctx| {
                 let z = Tensor::zeros_dtype(&in_shape, ctx.grad().dtype());
                 Ok(vec![Some(z.try_scatter_add(d as i64, &ctx.saved[0], ctx.grad())?)])
             });
@@ -325,7 +325,7 @@ impl Tensor {
         });
         if needs_grad(&[self]) {
             let in_shape = self.shape().to_vec();
-            record_unary("IndexSelectBackward0", &[self], &out, vec![SavedTensor::input(index)], move |ctx| {
+            record_unary("IndexSelectBackward0", &[self], &out, [SavedTensor::input(index)], move |ctx| {
                 let g = ctx.grad();
                 if in_shape.is_empty() {
                     return Ok(vec![Some(g.clone())]);

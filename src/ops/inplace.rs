@@ -55,9 +55,7 @@ impl Tensor {
     /// fills), a node `name` through which the old value's history gets a zero gradient, as
     /// PyTorch's `FillBackward2` / `UniformBackward0` do.
     pub(crate) fn record_overwrite(name: &'static str, snap: &Tensor, out: &Tensor) {
-        crate::autograd::record::record_unary(name, &[snap], out, vec![], |ctx| {
-            Ok(vec![Some(ctx.grad().zeros_like())])
-        });
+        crate::autograd::record::record_unary(name, &[snap], out, [], |ctx| Ok(vec![Some(ctx.grad().zeros_like())]));
     }
 
     /// PyTorch's `check_inplace`: leaves that require grad (and views of them) may not be
@@ -163,9 +161,9 @@ impl Tensor {
                 shape.as_slice()
             )));
         }
-        let others: Vec<&Tensor> = other.tensor().into_iter().collect();
+        let others = other.tensor();
         self.inplace(
-            &others,
+            others.as_slice(),
             |dst| {
                 let mut b = other.materialize(rt);
                 if b.shares_storage(dst) {

@@ -106,7 +106,7 @@ impl Tensor {
         let tensors = refs(tensors);
         let (out, d, parts) = cat_kernel(&tensors, dim)?;
         if needs_grad(&tensors) {
-            record_unary("CatBackward0", &tensors, &out, vec![], move |ctx| {
+            record_unary("CatBackward0", &tensors, &out, [], move |ctx| {
                 let g = ctx.grad();
                 Ok(parts
                     .iter()
@@ -164,7 +164,7 @@ impl Tensor {
         let (out, _, _) = cat_kernel(&refs(&unsqueezed), d as i64)?;
         if needs_grad(&tensors) {
             let n = tensors.len();
-            record_unary("StackBackward0", &tensors, &out, vec![], move |ctx| {
+            record_unary("StackBackward0", &tensors, &out, [], move |ctx| {
                 Ok((0..n).map(|i| Some(ctx.grad().select(d as i64, i as i64))).collect())
             });
         }
@@ -187,7 +187,7 @@ impl Tensor {
             .collect();
         if needs_grad(&[self]) {
             let out_refs: Vec<&Tensor> = outs.iter().collect();
-            record(name, &[self], &out_refs, vec![], move |ctx| Ok(vec![Some(Tensor::try_cat(ctx.grads, d as i64)?)]));
+            record(name, &[self], &out_refs, [], move |ctx| Ok(vec![Some(Tensor::try_cat(ctx.grads, d as i64)?)]));
         }
         outs
     }
@@ -328,7 +328,7 @@ impl Tensor {
             .collect();
         if needs_grad(&[self]) && !outs.is_empty() {
             let out_refs: Vec<&Tensor> = outs.iter().collect();
-            record("UnbindBackward0", &[self], &out_refs, vec![], move |ctx| {
+            record("UnbindBackward0", &[self], &out_refs, [], move |ctx| {
                 Ok(vec![Some(Tensor::try_stack(ctx.grads, d as i64)?)])
             });
         }

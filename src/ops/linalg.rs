@@ -103,7 +103,7 @@ fn matmul_nd(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         }
     };
     if needs_grad(&[a, b]) {
-        record_unary("MmBackward0", &[a, b], &out, vec![SavedTensor::input(a), SavedTensor::input(b)], |ctx| {
+        record_unary("MmBackward0", &[a, b], &out, [SavedTensor::input(a), SavedTensor::input(b)], |ctx| {
             let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
             let g = ctx.grad();
             // As PyTorch's mm_mat1/mat2_backward: an operand stored column-major (a

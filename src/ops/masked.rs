@@ -51,7 +51,7 @@ impl Tensor {
             binary_map::<T, T>(self, &m, &shape, move |x, k| if k != zero { v } else { x })
         });
         if needs_grad(&[self]) {
-            record_unary("MaskedFillBackward0", &[self], &out, vec![SavedTensor::input(mask)], |ctx| {
+            record_unary("MaskedFillBackward0", &[self], &out, [SavedTensor::input(mask)], |ctx| {
                 Ok(vec![Some(ctx.grad().masked_fill(&ctx.saved[0], 0.0))])
             });
         }

@@ -56,7 +56,7 @@ pub fn try_where<'a, 'b>(condition: &Tensor, x: impl Into<Operand<'a>>, y: impl 
             .into_iter()
             .flatten()
             .collect();
-        record_unary("WhereBackward0", &inputs, &out, vec![SavedTensor::input(condition)], move |ctx| {
+        record_unary("WhereBackward0", &inputs, &out, [SavedTensor::input(condition)], move |ctx| {
             let (g, c) = (ctx.grad(), &ctx.saved[0]);
             let zero = Scalar::Float(0.0);
             sides
@@ -113,7 +113,7 @@ fn masked_scatter_zeros(g: &Tensor, mask: &Tensor, shape: &[usize]) -> Tensor {
         Tensor::from_buffer(T::into_buffer(out), shape)
     });
     if needs_grad(&[g]) {
-        record_unary("MaskedScatterBackward0", &[g], &out, vec![SavedTensor::input(mask)], |ctx| {
+        record_unary("MaskedScatterBackward0", &[g], &out, [SavedTensor::input(mask)], |ctx| {
             Ok(vec![Some(ctx.grad().try_masked_select(&ctx.saved[0])?)])
         });
     }
@@ -189,7 +189,7 @@ impl Tensor {
             Tensor::from_buffer(T::into_buffer(out), &[n])
         });
         if needs_grad(&[self]) {
-            record_unary("MaskedSelectBackward0", &[self], &out, vec![SavedTensor::input(mask)], move |ctx| {
+            record_unary("MaskedSelectBackward0", &[self], &out, [SavedTensor::input(mask)], move |ctx| {
                 Ok(vec![Some(masked_scatter_zeros(ctx.grad(), &ctx.saved[0], &shape))])
             });
         }

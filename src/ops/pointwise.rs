@@ -410,7 +410,7 @@ impl Tensor {
         let shape = lerp_check(self, end)?;
         let out = lerp_out(self, end, weight, &shape);
         if needs_grad(&[self, end]) {
-            record_unary("LerpBackward0", &[self, end], &out, vec![], move |ctx| {
+            record_unary("LerpBackward0", &[self, end], &out, [], move |ctx| {
                 let g = ctx.grad();
                 Ok(vec![ctx.needs(0).then(|| g * (1.0 - weight)), ctx.needs(1).then(|| g * weight)])
             });

@@ -119,7 +119,7 @@ pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<
     if needs_grad(&[input]) {
         let in_shape = input.shape().to_vec();
         let idx = indices.reshape_usize(&[planes, out[0] * out[1]]);
-        record_unary("MaxPool2DWithIndicesBackward0", &[input], &values, vec![], move |ctx| {
+        record_unary("MaxPool2DWithIndicesBackward0", &[input], &values, [], move |ctx| {
             let g = ctx.grad().reshape_usize(&[planes, out[0] * out[1]]);
             let zeros = Tensor::zeros_dtype(&[planes, s[2] * s[3]], g.dtype());
             Ok(vec![Some(zeros.try_scatter_add(1, &idx, &g)?.reshape_usize(&in_shape))])

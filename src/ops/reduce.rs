@@ -225,7 +225,7 @@ impl Tensor {
         }
         let in_shape: Vec<usize> = self.shape().to_vec();
         let keep_shape = reduced_shape(self.shape(), mask, true);
-        record_unary(name, &[self], out, vec![], move |ctx| {
+        record_unary(name, &[self], out, [], move |ctx| {
             let g = ctx.grad().reshape_usize(&keep_shape).expand(&in_shape);
             Ok(vec![Some(match divisor {
                 Some(n) => &g / n,

@@ -216,7 +216,7 @@ impl Tensor {
             let node = if max { "MaxBackward0" } else { "MinBackward0" };
             let in_shape = self.shape().to_vec();
             let keep = reduced_shape(self.shape(), &one_hot(self.dim(), d), true);
-            record_unary(node, &[self], &values, vec![SavedTensor::input(&indices)], move |ctx| {
+            record_unary(node, &[self], &values, [SavedTensor::input(&indices)], move |ctx| {
                 Ok(vec![Some(index_backward(ctx.grad(), &ctx.saved[0], d, &keep, &in_shape))])
             });
         }

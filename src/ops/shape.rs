@@ -94,7 +94,7 @@ pub(crate) fn make_view(
 ) -> Tensor {
     let out = x.alias_with_layout(layout);
     if needs_grad(&[x]) {
-        record_unary(name, &[x], &out, vec![], move |ctx| Ok(vec![Some(backward(ctx.grad()))]));
+        record_unary(name, &[x], &out, [], move |ctx| Ok(vec![Some(backward(ctx.grad()))]));
     }
     out
 }
@@ -111,7 +111,7 @@ pub(crate) fn embed_in_zeros(
     let z = Tensor::zeros_dtype(in_shape, g.dtype());
     crate::no_grad(|| view(&z).copy_kernel(&g.detach()));
     if needs_grad(&[g]) {
-        record_unary(name, &[g], &z, vec![], move |ctx| Ok(vec![Some(view(ctx.grad()))]));
+        record_unary(name, &[g], &z, [], move |ctx| Ok(vec![Some(view(ctx.grad()))]));
     }
     z
 }
@@ -148,8 +148,8 @@ impl Tensor {
                     .into(),
             )
         })?;
-        let layout = Layout { shape: new_shape.into(), strides, offset: self.storage_offset() };
-        let in_shape: Shape = self.shape().into();
+        let layout = Layout { shape: Shape::from_slice(new_shape), strides, offset: self.storage_offset() };
+        let in_shape = Shape::from_slice(self.shape());
         Ok(make_view(self, layout, "ViewBackward0", move |g| g.reshape_usize(&in_shape)))
     }
 
@@ -219,7 +219,7 @@ impl Tensor {
         let keep: Vec<bool> = l.shape.iter().map(|&s| s != 1).collect();
         l.shape = l.shape.iter().zip(&keep).filter(|&(_, &k)| k).map(|(&s, _)| s).collect();
         l.strides = l.strides.iter().zip(&keep).filter(|&(_, &k)| k).map(|(&s, _)| s).collect();
-        let in_shape: Shape = self.shape().into();
+        let in_shape = Shape::from_slice(self.shape());
         make_view(self, l, "SqueezeBackward0", move |g| g.reshape_usize(&in_shape))
     }
 
@@ -246,7 +246,7 @@ impl Tensor {
             l.shape.remove(d);
             l.strides.remove(d);
         }
-        let in_shape: Shape = self.shape().into();
+        let in_shape = Shape::from_slice(self.shape());
         Ok(make_view(self, l, "SqueezeBackward1", move |g| g.reshape_usize(&in_shape)))
     }
 
@@ -449,7 +449,7 @@ impl Tensor {
             return Err(Error::Runtime("numel: integer multiplication overflow".into()));
         }
         let out = Layout { shape: sizes.iter().map(|&s| s as usize).collect(), strides, offset: l.offset };
-        let in_shape: Shape = self.shape().into();
+        let in_shape = Shape::from_slice(self.shape());
         Ok(make_view(self, out, "ExpandBackward0", move |g| g.sum_to_size(&in_shape)))
     }
 
@@ -523,7 +523,7 @@ impl Tensor {
         let mut l = self.layout().clone();
         l.offset += st as usize * l.strides[d];
         l.shape[d] = length;
-        let in_shape: Shape = self.shape().into();
+        let in_shape = Shape::from_slice(self.shape());
         // torch records narrow as a slice.
         Ok(make_view(self, l, "SliceBackward0", move |g| {
             embed_in_zeros(g, &in_shape, "SliceBackwardBackward0", move |t| t.narrow(d as i64, st, length))
@@ -563,7 +563,7 @@ impl Tensor {
         l.offset += i * l.strides[d];
         l.shape.remove(d);
         l.strides.remove(d);
-        let in_shape: Shape = self.shape().into();
+        let in_shape = Shape::from_slice(self.shape());
         Ok(make_view(self, l, "SelectBackward0", move |g| {
             embed_in_zeros(g, &in_shape, "SelectBackwardBackward0", move |t| t.select(d as i64, i as i64))
         }))

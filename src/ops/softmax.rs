@@ -239,7 +239,7 @@ impl Tensor {
         };
         if needs_grad(&[self]) {
             let name = if log { "LogSoftmaxBackward0" } else { "SoftmaxBackward0" };
-            record_unary(name, &[self], &out, vec![SavedTensor::output(&out, 0)], move |ctx| {
+            record_unary(name, &[self], &out, [SavedTensor::output(&out, 0)], move |ctx| {
                 let (g, y) = (ctx.grad(), &ctx.saved[0]);
                 // One fused pass, or tensor ops when the gradient must differentiate again.
                 let dims = [d as i64];

@@ -223,7 +223,7 @@ pub(crate) fn threshold_backward(grad: &Tensor, input: &Tensor, threshold: f64) 
         super::binary_kernel::binary_map::<T, T>(grad, &input_t, &shape, move |g, x| if x <= th { T::zero() } else { g })
     }, _ => unreachable!("relu refuses bool tensors"));
     if needs_grad(&[grad, input]) {
-        record_unary("ThresholdBackwardBackward0", &[grad, input], &out, vec![SavedTensor::input(input)], move |ctx| {
+        record_unary("ThresholdBackwardBackward0", &[grad, input], &out, [SavedTensor::input(input)], move |ctx| {
             let x = &ctx.saved[0];
             Ok(vec![
                 ctx.needs(0).then(|| threshold_backward(ctx.grad(), x, threshold)),
@@ -274,7 +274,7 @@ impl Tensor {
                 (None, Some(_)) => "ClampMaxBackward0",
                 _ => "ClampBackward1",
             };
-            record_unary(name, &[self], &out, vec![SavedTensor::input(self)], move |ctx| {
+            record_unary(name, &[self], &out, [SavedTensor::input(self)], move |ctx| {
                 let x = &ctx.saved[0];
                 // The gradient passes where min <= x <= max (NaN inputs get none).
                 let keep = match (min, max) {

@@ -26,7 +26,7 @@ pub(crate) fn unfold4d(input: &Tensor, g: Window2d) -> Result<Tensor> {
     };
     if needs_grad(&[input]) {
         let channels = s[1];
-        record_unary("Im2ColBackward0", &[input], &out, vec![], move |ctx| {
+        record_unary("Im2ColBackward0", &[input], &out, [], move |ctx| {
             Ok(vec![Some(fold4d(ctx.grad(), channels, g)?)])
         });
     }
@@ -49,7 +49,7 @@ pub(crate) fn fold4d(cols: &Tensor, channels: usize, g: Window2d) -> Result<Tens
         other => return Err(not_implemented("col2im", other)),
     };
     if needs_grad(&[cols]) {
-        record_unary("Col2ImBackward0", &[cols], &out, vec![], move |ctx| Ok(vec![Some(unfold4d(ctx.grad(), g)?)]));
+        record_unary("Col2ImBackward0", &[cols], &out, [], move |ctx| Ok(vec![Some(unfold4d(ctx.grad(), g)?)]));
     }
     Ok(out)
 }

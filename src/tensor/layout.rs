@@ -31,7 +31,7 @@ impl Layout {
     /// assert_eq!(torchlight::Layout::contiguous(&[4]).numel(), 4);
     /// ```
     pub fn contiguous(shape: &[usize]) -> Layout {
-        Layout { shape: shape.into(), strides: contiguous_strides(shape), offset: 0 }
+        Layout { shape: Shape::from_slice(shape), strides: contiguous_strides(shape), offset: 0 }
     }
 
     /// Number of dims.
@@ -97,6 +97,10 @@ impl Layout {
 
 /// Row-major strides for a shape.
 pub(crate) fn contiguous_strides(shape: &[usize]) -> Shape {
+    if let [_] = shape {
+        // The common 1-D case without the general loop.
+        return SmallVec::from_buf_and_len([1, 0, 0, 0, 0, 0], 1);
+    }
     let mut strides: Shape = SmallVec::from_elem(1, shape.len());
     let mut acc = 1;
     for i in (0..shape.len()).rev() {
@@ -119,6 +123,9 @@ pub(crate) fn torch_size_str(shape: &[usize]) -> String {
 /// Broadcasts two shapes with NumPy's rules, or gives PyTorch's error. Like PyTorch's
 /// `infer_size`, dims are checked from the last, so the error names the rightmost mismatch.
 pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> crate::Result<Shape> {
+    if a == b {
+        return Ok(Shape::from_slice(a));
+    }
     let n = a.len().max(b.len());
     let mut out: Shape = SmallVec::from_elem(0, n);
     for i in (0..n).rev() {

@@ -51,7 +51,7 @@ fn record_activation(
     if !needs_grad(&[x]) {
         return;
     }
-    record_unary(name, &[x], out, vec![SavedTensor::input(x)], move |ctx| {
+    record_unary(name, &[x], out, [SavedTensor::input(x)], move |ctx| {
         let (g, x) = (ctx.grad(), &ctx.saved[0]);
         Ok(vec![Some(if is_grad_enabled() { g * &composed(x) } else { fused(x, g) })])
     });
@@ -92,7 +92,7 @@ pub fn try_leaky_relu(input: &Tensor, negative_slope: f64) -> Result<Tensor> {
     let s = negative_slope;
     let out = map_each!(input, T, |v| if v > 0.0 { v } else { v * s as T });
     if needs_grad(&[input]) {
-        record_unary("LeakyReluBackward0", &[input], &out, vec![SavedTensor::input(input)], move |ctx| {
+        record_unary("LeakyReluBackward0", &[input], &out, [SavedTensor::input(input)], move |ctx| {
             // The slope is piecewise constant, so `g * slope(x)` differentiates again as is.
             let d = map_each!(&ctx.saved[0], T, |v| if v > 0.0 { 1.0 } else { s as T });
             Ok(vec![Some(ctx.grad() * &d)])

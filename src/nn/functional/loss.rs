@@ -226,7 +226,7 @@ fn record_piecewise(
     slope: impl Fn(&Tensor) -> Tensor + Send + Sync + 'static,
 ) {
     if needs_grad(&[d]) {
-        record_unary(name, &[d], loss, vec![SavedTensor::input(d)], move |ctx| {
+        record_unary(name, &[d], loss, [SavedTensor::input(d)], move |ctx| {
             Ok(vec![Some(ctx.grad() * &slope(&ctx.saved[0]))])
         });
     }
@@ -275,7 +275,7 @@ fn xlogy_self(t: &Tensor) -> Tensor {
     let t = t.float_input();
     let out = map_each!(t, T, |v| if v == 0.0 { 0.0 } else { v * v.ln() });
     if needs_grad(&[&t]) {
-        record_unary("XlogyBackward0", &[&t], &out, vec![SavedTensor::input(&t)], |ctx| {
+        record_unary("XlogyBackward0", &[&t], &out, [SavedTensor::input(&t)], |ctx| {
             let t = &ctx.saved[0];
             let d = if is_grad_enabled() {
                 t.log().masked_fill(&t.eq(0.0), 0.0) + t / t
