@@ -2,7 +2,7 @@
 //! compiler vectorises, a strided fallback, and rayon above PyTorch's grain size.
 
 use crate::backend::cpu::strided::{broadcast_strides, walk};
-use crate::backend::cpu::transpose::transpose_into;
+use crate::backend::cpu::transpose::transposed_vec;
 use crate::{Element, Tensor};
 use rayon::prelude::*;
 
@@ -29,9 +29,7 @@ pub(crate) fn unary_map<T: Element, U: Element>(a: &Tensor, f: impl Fn(T) -> U +
         } else if l.dim() == 2 && l.strides[0] == 1 && l.strides[1] > 1 {
             // A transposed matrix.
             let (rows, cols) = (l.shape[0], l.shape[1]);
-            let mut out = vec![U::default(); rows * cols];
-            transpose_into(data, l.offset, rows, cols, l.strides[1], f, &mut out);
-            out
+            transposed_vec(data, l.offset, rows, cols, l.strides[1], f, crate::get_num_threads())
         } else {
             let mut out = Vec::with_capacity(l.numel());
             walk(&l.shape, [&l.strides], [l.offset], |[i]| out.push(f(data[i])));

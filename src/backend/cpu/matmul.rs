@@ -15,7 +15,7 @@ pub use small::SMALL_THRESHOLD;
 
 pub use view::{MatMut, MatRef};
 
-use super::transpose::transpose_into;
+use super::transpose::transposed_vec;
 use gemm::Parallelism;
 
 /// Work (`m * n * k` multiply-adds) from which [`gemm_strided`] uses more than one thread;
@@ -96,7 +96,7 @@ pub fn gemm_strided<T: GemmElem>(
     if work >= SPLIT_THRESHOLD {
         let (drs, dcs) = dst.strides();
         let row_major = dcs.abs() < drs.abs();
-        let (l, r) = (restage(lhs, row_major), restage(rhs, row_major));
+        let (l, r) = (restage(lhs, row_major, threads), restage(rhs, row_major, threads));
         if l.is_some() || r.is_some() {
             fn view<'a, T: GemmElem>(v: &'a Option<Vec<T>>, orig: &MatRef<'a, T>, row_major: bool) -> MatRef<'a, T> {
                 let (rows, cols) = orig.shape();
@@ -193,7 +193,7 @@ pub fn matmul_i64(dst: &mut MatMut<'_, i64>, lhs: &MatRef<'_, i64>, rhs: &MatRef
 /// GFLOPS instead of 200. For a row-major `dst` (`row_major`), such an operand stored by
 /// columns is copied to row-major order, and the other way round, with a transpose that is
 /// itself immune to the problem.
-fn restage<T: GemmElem>(m: &MatRef<'_, T>, row_major: bool) -> Option<Vec<T>> {
+fn restage<T: GemmElem>(m: &MatRef<'_, T>, row_major: bool, threads: usize) -> Option<Vec<T>> {
     let aliases = |stride: usize| stride > 1 && (stride * std::mem::size_of::<T>()) % 1024 == 0;
     let (rows, cols) = m.shape();
     let (rs, cs) = m.ustrides();
@@ -205,8 +205,7 @@ fn restage<T: GemmElem>(m: &MatRef<'_, T>, row_major: bool) -> Option<Vec<T>> {
     } else {
         return None;
     };
-    let mut staged = vec![T::ZERO; rows * cols];
-    transpose_into(m.data(), m.offset(), r, c, stride, |x| x, &mut staged);
+    let staged = transposed_vec(m.data(), m.offset(), r, c, stride, |x| x, threads);
     Some(staged)
 }
 

@@ -64,39 +64,45 @@ pub(super) fn multi_row_sum<A: Accumulator, const N: usize>(size: usize, load: i
     let level_step = 1usize << level_power;
     let level_mask = level_step - 1;
 
-    let mut acc = [[A::ZERO; N]; NUM_LEVELS];
+    // The four levels are separate locals (not one array indexed by the level) so that the
+    // compiler keeps them in registers instead of on the stack.
+    const { assert!(NUM_LEVELS == 4) };
+    let (mut l0, mut l1, mut l2, mut l3) = ([A::ZERO; N], [A::ZERO; N], [A::ZERO; N], [A::ZERO; N]);
+    let push = |upper: &mut [A; N], lower: &mut [A; N]| {
+        for k in 0..N {
+            upper[k] = upper[k].add(lower[k]);
+            lower[k] = A::ZERO;
+        }
+    };
     let mut i = 0;
     while i + level_step <= size {
         for _ in 0..level_step {
-            for (k, a) in acc[0].iter_mut().enumerate() {
+            for (k, a) in l0.iter_mut().enumerate() {
                 *a = a.add(load(i, k));
             }
             i += 1;
         }
-        for j in 1..NUM_LEVELS {
-            let (lower, upper) = acc.split_at_mut(j);
-            for (up, low) in upper[0].iter_mut().zip(lower[j - 1].iter_mut()) {
-                *up = up.add(*low);
-                *low = A::ZERO;
-            }
-            if i & (level_mask << (j * level_power)) != 0 {
-                break;
+        // A full block moves up a level, and on while the level above is full too.
+        push(&mut l1, &mut l0);
+        if i & (level_mask << level_power) == 0 {
+            push(&mut l2, &mut l1);
+            if i & (level_mask << (2 * level_power)) == 0 {
+                push(&mut l3, &mut l2);
             }
         }
     }
     while i < size {
-        for (k, a) in acc[0].iter_mut().enumerate() {
+        for (k, a) in l0.iter_mut().enumerate() {
             *a = a.add(load(i, k));
         }
         i += 1;
     }
-    let (first, levels) = acc.split_at_mut(1);
-    for level in levels {
-        for (a, l) in first[0].iter_mut().zip(level.iter()) {
+    for level in [l1, l2, l3] {
+        for (a, l) in l0.iter_mut().zip(level.iter()) {
             *a = a.add(*l);
         }
     }
-    first[0]
+    l0
 }
 
 /// Sums one row of `size` values (`load(i)`), as four interleaved partial
