@@ -4,7 +4,7 @@ PyTorch, each as its own process under /usr/bin/time -v, then a table of median 
 time, the ratio (PyTorch time / torchlight time: above 1 means torchlight is faster) and
 peak RSS. Both sides use 2 threads.
 
-Usage: TORCH_PY=~/torchenv/bin/python python3 scripts/bench.py [--reps 5] [--workloads w1 w2 w4 ops]
+Usage: TORCH_PY=~/torchenv/bin/python python3 scripts/bench.py [--reps 5] [--rounds 3] [--workloads w1 w2 w4 ops]
        [--markdown BENCHMARKS.md]
 """
 import argparse
@@ -36,7 +36,8 @@ def run(cmd):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=5, help="repetitions per process")
+    ap.add_argument("--rounds", type=int, default=3, help="processes per side, alternating")
     ap.add_argument("--workloads", nargs="+", default=["w1", "w2", "w3", "w4", "w5", "ops"])
     ap.add_argument("--markdown")
     args = ap.parse_args()
@@ -47,16 +48,26 @@ def main():
     exe = [json.loads(l)["executable"] for l in exe.splitlines() if '"executable":"' in l and "workloads" in l][-1]
     rows = []
     for wl in args.workloads:
-        ours, our_rss = run([exe, wl, "--reps", str(args.reps)])
+        # The two sides take turns, one process each per round, and the medians pool every
+        # round's repetitions: a slow spell of this shared machine then hits both sides
+        # instead of whichever happened to run during it.
+        ours, theirs, our_rss, their_rss = {}, {}, 0.0, 0.0
         ref = OPS_BENCH if wl == "ops" else TORCH_BENCH
-        theirs, their_rss = run([torch_py, ref, wl, "--reps", str(args.reps)])
-        theirs = {r["workload"]: r for r in theirs}
-        for r in ours:
-            t = theirs.get(r["workload"])
+        for _ in range(args.rounds):
+            recs, rss = run([exe, wl, "--reps", str(args.reps)])
+            our_rss = max(our_rss, rss)
+            for r in recs:
+                ours.setdefault(r["workload"], dict(r, reps=[]))["reps"].extend(r["reps"])
+            recs, rss = run([torch_py, ref, wl, "--reps", str(args.reps)])
+            their_rss = max(their_rss, rss)
+            for r in recs:
+                theirs.setdefault(r["workload"], dict(r, reps=[]))["reps"].extend(r["reps"])
+        for name, r in ours.items():
+            t = theirs.get(name)
             if t is None:
                 continue
             om, tm = statistics.median(r["reps"]), statistics.median(t["reps"])
-            rows.append((r["workload"], r["unit"], om, min(r["reps"]), tm, min(t["reps"]), tm / om, our_rss, their_rss))
+            rows.append((name, r["unit"], om, min(r["reps"]), tm, min(t["reps"]), tm / om, our_rss, their_rss))
     lines = ["| workload | unit | torchlight median | torchlight min | PyTorch median | PyTorch min | speedup (median) "
              "| torchlight RSS MB | PyTorch RSS MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for w, u, om, omin, tm, tmin, ratio, orss, trss in rows:

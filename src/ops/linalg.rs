@@ -20,7 +20,11 @@ fn batched_gemm<T: GemmElem + Element>(
     n: usize,
 ) -> Tensor {
     let nb: usize = batch.iter().product();
-    let mut out = vec![T::default(); nb * m * n];
+    let len = nb * m * n;
+    // Every element is written by the products below, so the buffer is not zero-filled
+    // first (that fill was 2-3% of an MLP training step).
+    let mut out: Vec<T> = Vec::with_capacity(len);
+    let slots = &mut out.spare_capacity_mut()[..len];
     let threads = crate::get_num_threads();
     a.with_slice(|da: &[T], la| {
         b.with_slice(|db: &[T], lb| {
@@ -31,13 +35,17 @@ fn batched_gemm<T: GemmElem + Element>(
             walk(batch, [&la.strides[..nd - 2], &lb.strides[..nd - 2]], [la.offset, lb.offset], |[oa, ob]| {
                 let lhs = MatRef::new(da, oa, m, k, ars, acs);
                 let rhs = MatRef::new(db, ob, k, n, brs, bcs);
-                let mut dst = MatMut::new(&mut out[idx * m * n..(idx + 1) * m * n], 0, m, n, n, 1);
+                let mut dst = MatMut::uninit(&mut slots[idx * m * n..(idx + 1) * m * n], m, n);
                 gemm_strided(&mut dst, &lhs, &rhs, false, threads);
                 idx += 1;
             });
             // `walk` skips everything when a batch dim is 0; the output is then empty too.
         })
     });
+    // SAFETY: `walk` visited every batch index once (none when the output is empty), and
+    // `gemm_strided` without accumulation writes every element of its `m x n` output (it
+    // panics rather than return early), so all `len` slots are written.
+    unsafe { out.set_len(len) };
     let mut shape = batch.to_vec();
     shape.extend([m, n]);
     Tensor::from_vec(out, &shape)

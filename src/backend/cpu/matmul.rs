@@ -79,6 +79,7 @@ pub fn gemm_strided<T: GemmElem>(
     threads: usize,
 ) {
     let (m, k, n) = check_shapes(dst.shape(), lhs.shape(), rhs.shape());
+    assert!(!accumulate || dst.is_init(), "gemm_strided: cannot accumulate into an output not yet written");
     if m == 0 || n == 0 {
         return;
     }

@@ -204,3 +204,35 @@ fn shape_mismatch_panics() {
     let (l, r) = (MatRef::row_major(&a, 2, 3), MatRef::row_major(&a, 2, 3));
     gemm_strided(&mut MatMut::row_major(&mut out, 2, 2), &l, &r, false, 1);
 }
+
+#[test]
+fn an_unwritten_output_is_overwritten_whole_at_every_size() {
+    // Small, single-gemm and split products into a buffer that was never written.
+    for (m, k, n) in [(3, 4, 5), (64, 64, 64), (200, 160, 180), (5, 0, 7)] {
+        let a: Vec<f32> = (0..m * k).map(|x| (x % 7) as f32 - 3.0).collect();
+        let b: Vec<f32> = (0..k * n).map(|x| (x % 5) as f32 - 2.0).collect();
+        let mut out: Vec<f32> = Vec::with_capacity(m * n);
+        let mut dst = MatMut::uninit(&mut out.spare_capacity_mut()[..m * n], m, n);
+        gemm_strided(&mut dst, &MatRef::row_major(&a, m, k), &MatRef::row_major(&b, k, n), false, 2);
+        // SAFETY: the product wrote all m * n elements (what this test checks against naive).
+        unsafe { out.set_len(m * n) };
+        let mut want = vec![0.0f32; m * n];
+        gemm_strided(
+            &mut MatMut::row_major(&mut want, m, n),
+            &MatRef::row_major(&a, m, k),
+            &MatRef::row_major(&b, k, n),
+            false,
+            1,
+        );
+        assert_eq!(out, want, "{m}x{k}x{n}");
+    }
+}
+
+#[test]
+#[should_panic(expected = "cannot accumulate into an output not yet written")]
+fn accumulating_into_an_unwritten_output_panics() {
+    let mut out: Vec<f32> = Vec::with_capacity(4);
+    let mut dst = MatMut::uninit(&mut out.spare_capacity_mut()[..4], 2, 2);
+    let a = [1.0f32; 4];
+    gemm_strided(&mut dst, &MatRef::row_major(&a, 2, 2), &MatRef::row_major(&a, 2, 2), true, 1);
+}

@@ -1,5 +1,7 @@
 //! Strided matrix views whose every element is checked to lie in the slice.
 
+use std::mem::MaybeUninit;
+
 /// A read-only `rows x cols` matrix inside a slice: element `(i, j)` is
 /// `data[offset + i * row_stride + j * col_stride]`.
 ///
@@ -16,10 +18,16 @@ pub struct MatRef<'a, T> {
 /// Construction also panics if two elements would share a location (a zero
 /// stride, or strides that interleave), since a product writes each element
 /// once and may do so from several threads.
+///
+/// A view made by [`MatMut::uninit`] covers a fresh buffer that a product is about to
+/// overwrite, so that the buffer need not be zero-filled first (as PyTorch's `at::empty`
+/// output); its elements can be written but not read.
 #[derive(Debug)]
 pub struct MatMut<'a, T> {
-    data: &'a mut [T],
+    data: &'a mut [MaybeUninit<T>],
     layout: Layout,
+    /// Whether every element holds a value and may be read.
+    init: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -157,12 +165,43 @@ impl<'a, T: Copy> MatMut<'a, T> {
         row_stride: usize,
         col_stride: usize,
     ) -> Self {
-        let layout = Layout::checked(offset, rows, cols, row_stride, col_stride, data.len());
+        let len = data.len();
+        // SAFETY: `MaybeUninit<T>` has `T`'s layout, and a view only ever stores
+        // initialised values (`set`, `fill`, and the products, which write `T`s), so `data`
+        // still holds valid `T`s when the borrow ends.
+        let data = unsafe { &mut *(data as *mut [T] as *mut [MaybeUninit<T>]) };
+        Self::checked(data, offset, rows, cols, row_stride, col_stride, len, true)
+    }
+
+    /// A contiguous row-major `rows x cols` view of a buffer whose elements are not written
+    /// yet: only a product that overwrites it (`accumulate == false`) may take it.
+    pub(crate) fn uninit(data: &'a mut [MaybeUninit<T>], rows: usize, cols: usize) -> Self {
+        let len = data.len();
+        Self::checked(data, 0, rows, cols, cols, 1, len, false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn checked(
+        data: &'a mut [MaybeUninit<T>],
+        offset: usize,
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+        len: usize,
+        init: bool,
+    ) -> Self {
+        let layout = Layout::checked(offset, rows, cols, row_stride, col_stride, len);
         assert!(
             layout.is_non_overlapping(),
             "output matrix {rows}x{cols} with strides ({row_stride}, {col_stride}) has overlapping elements"
         );
-        MatMut { data, layout }
+        MatMut { data, layout, init }
+    }
+
+    /// Whether the elements hold values (false for [`MatMut::uninit`] views).
+    pub(super) fn is_init(&self) -> bool {
+        self.init
     }
 
     /// A contiguous row-major `rows x cols` matrix at the start of `data`.
@@ -179,18 +218,20 @@ impl<'a, T: Copy> MatMut<'a, T> {
     pub(super) fn t(&mut self) -> MatMut<'_, T> {
         let l = self.layout;
         let layout = Layout { rows: l.cols, cols: l.rows, row_stride: l.col_stride, col_stride: l.row_stride, ..l };
-        MatMut { data: self.data, layout }
+        MatMut { data: self.data, layout, init: self.init }
     }
 
-    /// Element `(i, j)`; panics outside the shape.
+    /// Element `(i, j)`; panics outside the shape, or on a view of unwritten elements.
     pub fn get(&self, i: usize, j: usize) -> T {
-        self.data[self.layout.index(i, j)]
+        assert!(self.init, "MatMut::get: the output's elements are not written yet");
+        // SAFETY: `init` views hold initialised values only (see `new`).
+        unsafe { self.data[self.layout.index(i, j)].assume_init() }
     }
 
     /// Sets element `(i, j)`; panics outside the shape.
     pub fn set(&mut self, i: usize, j: usize, v: T) {
         let at = self.layout.index(i, j);
-        self.data[at] = v;
+        self.data[at] = MaybeUninit::new(v);
     }
 
     /// Sets every element to `v`.
@@ -200,6 +241,7 @@ impl<'a, T: Copy> MatMut<'a, T> {
                 self.set(i, j, v);
             }
         }
+        self.init = true;
     }
 
     pub(super) fn strides(&self) -> (isize, isize) {
@@ -220,7 +262,7 @@ impl<'a, T: Copy> MatMut<'a, T> {
             return None;
         }
         let (head, tail) = self.data.split_at_mut(l.offset + at * outer);
-        let (head, tail): (&mut [T], &mut [T]) = (head, tail);
+        let (head, tail): (&mut [MaybeUninit<T>], &mut [MaybeUninit<T>]) = (head, tail);
         let (mut first, mut second) = (l, l);
         second.offset = 0;
         if by_cols {
@@ -228,11 +270,12 @@ impl<'a, T: Copy> MatMut<'a, T> {
         } else {
             (first.rows, second.rows) = (at, len - at);
         }
-        Some((MatMut { data: head, layout: first }, MatMut { data: tail, layout: second }))
+        let init = self.init;
+        Some((MatMut { data: head, layout: first, init }, MatMut { data: tail, layout: second, init }))
     }
 
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
     pub(super) fn as_mut_ptr(&mut self) -> *mut T {
-        self.data[self.layout.offset..].as_mut_ptr()
+        self.data[self.layout.offset..].as_mut_ptr().cast()
     }
 }
