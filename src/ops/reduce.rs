@@ -260,7 +260,7 @@ impl Tensor {
             .len()
             .checked_sub(shape.len())
             .ok_or_else(|| Error::Runtime(format!("size {{{shape:?}}} is not expandable to size {{{src:?}}}.")))?;
-        let mut dims: Vec<i64> = (0..lead as i64).collect();
+        let mut dims: smallvec::SmallVec<[i64; 6]> = (0..lead as i64).collect();
         for (i, &s) in shape.iter().enumerate() {
             let d = src[lead + i];
             if s == 1 && d != 1 {
@@ -269,7 +269,13 @@ impl Tensor {
                 return Err(Error::Runtime(format!("size {{{shape:?}}} is not expandable to size {{{src:?}}}.")));
             }
         }
-        let summed = if dims.is_empty() { self.clone() } else { self.try_sum_dim(&dims, true)? };
+        if dims.len() == lead && !crate::autograd::record::needs_grad(&[self]) {
+            // Only leading dims go: dropping them gives the target shape without a reshape
+            // (a broadcast scalar's gradient, `[2000]` to `[]`, is one sum). When recording,
+            // the sum and view below are kept, as PyTorch's `sum_to` records both.
+            return if lead == 0 { Ok(self.clone()) } else { self.try_sum_dim(&dims, false) };
+        }
+        let summed = self.try_sum_dim(&dims, true)?;
         Ok(if lead > 0 || summed.shape() != shape { summed.reshape_usize(shape) } else { summed })
     }
 }
