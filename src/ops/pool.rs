@@ -1,14 +1,16 @@
 //! 2-D pooling: `max_pool2d` (with indices), `avg_pool2d` and `adaptive_avg_pool2d`, on
 //! `[n, c, h, w]` or unbatched `[c, h, w]` inputs.
 //!
-//! Max pooling has its own kernel and a `MaxPool2DWithIndicesBackward0` node that routes
-//! each gradient to the element that won (a `scatter_add`). Average pooling is a sum over
+//! Max pooling has its own kernels and a `MaxPool2DWithIndicesBackward0` node that routes
+//! each gradient to the element that won (a `scatter_add`, in one kernel when no graph of
+//! the backward is recorded). Average pooling is a sum over
 //! unfolded windows divided by PyTorch's divisor; adaptive pooling sums rows and columns
 //! with 0/1 matrices. Both are compositions, so their gradients come from the primitives.
 
 use super::window::{not_implemented, unfold4d};
 use crate::autograd::record::{needs_grad, record_unary};
-use crate::backend::cpu::window::{max_pool2d, Window2d};
+use crate::backend::cpu::pool::{max_pool2d, max_pool2d_backward};
+use crate::backend::cpu::window::Window2d;
 use crate::{DType, Error, Result, Tensor};
 
 /// Kernel, stride, padding and dilation of a pooling window.
@@ -121,7 +123,29 @@ pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<
         let idx = indices.reshape_usize(&[planes, out[0] * out[1]]);
         record_unary("MaxPool2DWithIndicesBackward0", &[input], &values, [], move |ctx| {
             let g = ctx.grad().reshape_usize(&[planes, out[0] * out[1]]);
-            let zeros = Tensor::zeros_dtype(&[planes, s[2] * s[3]], g.dtype());
+            let plane_len = s[2] * s[3];
+            // The kernel when no graph of the backward is built; the scatter_add that it
+            // computes otherwise, so that double backward works.
+            if !needs_grad(&[&g]) {
+                macro_rules! kernel {
+                    ($T:ty) => {{
+                        let (gc, ic) = (g.contiguous(), idx.contiguous());
+                        let dx = gc.with_slice(|dg: &[$T], lg| {
+                            ic.with_slice(|di: &[i64], li| {
+                                let n = planes * out[0] * out[1];
+                                max_pool2d_backward(&dg[lg.offset..][..n], &di[li.offset..][..n], planes, plane_len)
+                            })
+                        });
+                        return Ok(vec![Some(Tensor::from_vec(dx, &in_shape))]);
+                    }};
+                }
+                match g.dtype() {
+                    DType::F32 => kernel!(f32),
+                    DType::F64 => kernel!(f64),
+                    _ => {}
+                }
+            }
+            let zeros = Tensor::zeros_dtype(&[planes, plane_len], g.dtype());
             Ok(vec![Some(zeros.try_scatter_add(1, &idx, &g)?.reshape_usize(&in_shape))])
         });
     }

@@ -3,6 +3,7 @@
 pub mod conv;
 pub mod matmul;
 pub mod parallel;
+pub mod pool;
 pub mod range;
 pub(crate) mod strided;
 pub mod sum;

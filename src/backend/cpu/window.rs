@@ -1,5 +1,6 @@
-//! Sliding-window kernels over planes of 2-D images: `im2col` (PyTorch's `unfold`), its
-//! adjoint `col2im` (`fold`), and max pooling. Convolution and pooling are built on them.
+//! Sliding-window kernels over planes of 2-D images: `im2col` (PyTorch's `unfold`) and its
+//! adjoint `col2im` (`fold`). Convolution and average pooling are built on them; max pooling
+//! has its own kernels (`pool.rs`).
 //!
 //! Every kernel takes contiguous `[planes, h, w]` or `[batch, channels * kh * kw, oh * ow]`
 //! buffers; callers make their inputs contiguous first. Work is split over the leading
@@ -70,7 +71,7 @@ impl Window2d {
 
     /// Input coordinate of tap `k` of window `o` along dim `d`, or `None` in the padding.
     #[inline]
-    fn source(&self, d: usize, o: usize, k: usize) -> Option<usize> {
+    pub(crate) fn source(&self, d: usize, o: usize, k: usize) -> Option<usize> {
         let pos = (o * self.stride[d] + k * self.dilation[d]) as isize - self.pad_before[d] as isize;
         (pos >= 0 && (pos as usize) < self.input[d]).then_some(pos as usize)
     }
@@ -78,7 +79,12 @@ impl Window2d {
 
 /// Splits `out` into chunks of `chunk` elements and runs `f(index, chunk)` on each, in
 /// parallel when `work` (elements touched in all) exceeds ATen's grain size.
-fn for_each_chunk<T: Send>(out: &mut [T], chunk: usize, work: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+pub(crate) fn for_each_chunk<T: Send>(
+    out: &mut [T],
+    chunk: usize,
+    work: usize,
+    f: impl Fn(usize, &mut [T]) + Sync + Send,
+) {
     if chunk == 0 {
         return;
     }
@@ -199,128 +205,6 @@ pub fn col2im_image<T: Copy + std::ops::AddAssign>(cols: &[T], channels: usize, 
     }
 }
 
-/// Max pooling over `planes` contiguous `[h, w]` planes into `g.output` windows (under
-/// `ceil_mode` the last ones may reach past the padding; windows are clipped to the input,
-/// padding never wins). Returns the maxima and, for each, the flat index `y * w + x` of the element
-/// chosen in its plane, as `max_pool2d(..., return_indices=True)` does. The last NaN wins,
-/// and among equal values the first in row-major window order.
-pub fn max_pool2d<T: Copy + Default + PartialOrd + Send + Sync + IsNan>(
-    input: &[T],
-    planes: usize,
-    g: &Window2d,
-) -> (Vec<T>, Vec<i64>) {
-    let [h, w] = g.input;
-    let [oh, ow] = g.output;
-    let mut values = vec![T::default(); planes * oh * ow];
-    let mut indices = vec![0i64; planes * oh * ow];
-    let per_plane = oh * ow;
-    if per_plane == 0 {
-        return (values, indices);
-    }
-    let work = planes * per_plane * g.taps();
-    let mut pairs: Vec<(&mut [T], &mut [i64])> =
-        values.chunks_mut(per_plane).zip(indices.chunks_mut(per_plane)).collect();
-    // Each window's in-bounds taps along a dim: the first source index and the tap count
-    // (taps are `dilation` apart), worked out once per output row and column.
-    let taps = |d: usize, n: usize| -> Vec<(usize, usize)> {
-        (0..n)
-            .map(|o| {
-                let mut first = None;
-                let mut count = 0;
-                for k in 0..g.kernel[d] {
-                    if let Some(src) = g.source(d, o, k) {
-                        first.get_or_insert(src);
-                        count += 1;
-                    }
-                }
-                // PyTorch checks that the padding is at most half the kernel, so every
-                // window holds at least one input element.
-                (first.expect("pooling window without input elements"), count)
-            })
-            .collect()
-    };
-    let (rows, cols) = (taps(0, oh), taps(1, ow));
-    let [dh, dw] = g.dilation;
-    // The usual 2x2 window with stride 2 and nothing clipped: four loads, no tap lists.
-    let plain2x2 = g.kernel == [2, 2]
-        && g.stride == [2, 2]
-        && g.dilation == [1, 1]
-        && g.pad_before == [0, 0]
-        && 2 * oh <= h
-        && 2 * ow <= w;
-    let run = |p: usize, (vals, idx): &mut (&mut [T], &mut [i64])| {
-        let plane = &input[p * h * w..(p + 1) * h * w];
-        if plain2x2 {
-            for y in 0..oh {
-                let (top, bottom) = (&plane[2 * y * w..(2 * y + 1) * w], &plane[(2 * y + 1) * w..(2 * y + 2) * w]);
-                for x in 0..ow {
-                    // Row-major window order, as the general loop below visits it.
-                    let taps = [(top[2 * x], 0), (top[2 * x + 1], 1), (bottom[2 * x], w), (bottom[2 * x + 1], w + 1)];
-                    let (mut best, mut at) = taps[0];
-                    for &(v, off) in &taps[1..] {
-                        if v > best || v.is_nan_() {
-                            best = v;
-                            at = off;
-                        }
-                    }
-                    vals[y * ow + x] = best;
-                    idx[y * ow + x] = (2 * y * w + 2 * x + at) as i64;
-                }
-            }
-            return;
-        }
-        for (y, &(y0, ny)) in rows.iter().enumerate() {
-            for (x, &(x0, nx)) in cols.iter().enumerate() {
-                // PyTorch's rule: a larger value or any NaN replaces the current maximum, so
-                // the first of equal maxima and the last NaN win.
-                let (mut best, mut at) = (plane[y0 * w + x0], y0 * w + x0);
-                for a in 0..ny {
-                    let row = (y0 + a * dh) * w + x0;
-                    for b in 0..nx {
-                        let v = plane[row + b * dw];
-                        if v > best || v.is_nan_() {
-                            best = v;
-                            at = row + b * dw;
-                        }
-                    }
-                }
-                vals[y * ow + x] = best;
-                idx[y * ow + x] = at as i64;
-            }
-        }
-    };
-    if work > GRAIN_SIZE && crate::get_num_threads() > 1 && planes > 1 {
-        crate::threads::install(|| pairs.par_iter_mut().enumerate().for_each(|(p, pair)| run(p, pair)));
-    } else {
-        pairs.iter_mut().enumerate().for_each(|(p, pair)| run(p, pair));
-    }
-    (values, indices)
-}
-
-/// NaN test for the pooling kernel's element types.
-pub trait IsNan {
-    /// Whether the value is NaN.
-    fn is_nan_(&self) -> bool;
-}
-
-impl IsNan for f32 {
-    fn is_nan_(&self) -> bool {
-        self.is_nan()
-    }
-}
-
-impl IsNan for f64 {
-    fn is_nan_(&self) -> bool {
-        self.is_nan()
-    }
-}
-
-impl IsNan for i64 {
-    fn is_nan_(&self) -> bool {
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,19 +237,5 @@ mod tests {
         let cols = im2col(&x, 1, 1, &geom(2, 1, 0, 1, 3, 3));
         assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]);
         assert_eq!(&cols[12..], &[4.0, 5.0, 7.0, 8.0]);
-    }
-
-    #[test]
-    fn max_pool_prefers_nan_and_first_maximum_as_pytorch() {
-        // Windows of a 3x3 plane: {0, 1, 3, 4}, {1, 2, 4, 5}, {3, 4, 6, 7}, {4, 5, 7, 8}.
-        let x = [f32::NAN, 5.0, 5.0, 2.0, 1.0, 0.0, 3.0, 3.0, 3.0];
-        let (v, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 3, 3));
-        assert!(v[0].is_nan() && i[0] == 0);
-        assert_eq!((v[1], i[1]), (5.0, 1));
-        assert_eq!((v[3], i[3]), (3.0, 7));
-        // Of two NaNs the later wins, as in PyTorch's `val > max || isnan(val)`.
-        let x = [f32::NAN, f32::NAN, 0.0, 0.0];
-        let (_, i) = max_pool2d(&x, 1, &geom(2, 1, 0, 1, 2, 2));
-        assert_eq!(i[0], 1);
     }
 }
