@@ -139,9 +139,10 @@ pub trait Element: Copy + Send + Sync + PartialEq + PartialOrd + Default + fmt::
     /// The typed mutable slice of a buffer of this dtype.
     #[doc(hidden)]
     fn slice_mut(buf: &mut Buffer) -> &mut [Self];
-    /// Wraps a vector in a buffer.
+    /// Wraps a vector (a `Vec`, taken over without copying, or an [`crate::AlignedVec`]) in
+    /// a buffer.
     #[doc(hidden)]
-    fn into_buffer(v: Vec<Self>) -> Buffer;
+    fn into_buffer(v: impl Into<crate::AlignedVec<Self>>) -> Buffer;
     /// Converts from another element type the way `Tensor.to(dtype)` does.
     fn cast_from<U: Element>(v: U) -> Self {
         match U::DTYPE {
@@ -169,8 +170,8 @@ macro_rules! buffer_access {
             }
         }
         #[inline]
-        fn into_buffer(v: Vec<Self>) -> Buffer {
-            Buffer::$variant(v)
+        fn into_buffer(v: impl Into<crate::AlignedVec<Self>>) -> Buffer {
+            Buffer::$variant(v.into())
         }
     };
 }

@@ -37,7 +37,7 @@ pub use ops::Operand;
 pub use random::{manual_seed, Generator};
 pub use scalar::Scalar;
 pub use serialize::{load_file, save_file, Checkpoint};
-pub use tensor::{Buffer, Layout, Shape, Tensor, TensorData};
+pub use tensor::{AlignedVec, Buffer, Layout, Shape, Tensor, TensorData};
 pub use threads::{get_num_threads, set_num_threads};
 
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -191,6 +191,7 @@ fn linear_gradcheck() {
 fn linear_records_addmm_as_torch() {
     // torch: nn.Linear(3, 2)(x) on a matrix has grad_fn AddmmBackward0; without bias,
     // MmBackward0.
+    let _g = common::global_rng();
     let x = Tensor::ones(&[4, 3]);
     assert_eq!(nn::Linear::new(3, 2).forward(&x).grad_fn().unwrap().name(), "AddmmBackward0");
     assert_eq!(nn::Linear::no_bias(3, 2).forward(&x).grad_fn().unwrap().name(), "MmBackward0");

@@ -10,6 +10,8 @@ use torchlight::optim::lr_scheduler::{LRScheduler, ReduceLROnPlateau, StepLR};
 use torchlight::optim::{self, Dict, Optimizer, Value};
 use torchlight::{self as tl, Checkpoint, Error, Tensor};
 
+mod common;
+
 /// Images used by the example runs: 4 batches of 32 for training, 26 test images.
 const LIMIT: &str = "130";
 
@@ -170,6 +172,7 @@ fn awkward_floats() -> Vec<f64> {
 
 #[test]
 fn checkpoint_round_trip_keeps_every_bit() {
+    let _g = common::global_rng();
     let path = temp("roundtrip.safetensors");
     let _cleanup = Cleanup(vec![path.clone()]);
     let (model, opt, sched) = trained();
@@ -236,6 +239,7 @@ fn checkpoint_round_trip_keeps_every_bit() {
 
 #[test]
 fn loaded_states_continue_training_identically() {
+    let _g = common::global_rng();
     let path = temp("continue.safetensors");
     let _cleanup = Cleanup(vec![path.clone()]);
     let (model, mut opt, mut sched) = trained();
@@ -280,6 +284,7 @@ fn loaded_states_continue_training_identically() {
 
 #[test]
 fn missing_and_mistyped_entries_are_errors_naming_the_file() {
+    let _g = common::global_rng();
     let path = temp("missing.safetensors");
     let _cleanup = Cleanup(vec![path.clone()]);
     let mut ck = Checkpoint::new();

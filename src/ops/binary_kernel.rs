@@ -3,22 +3,33 @@
 
 use crate::backend::cpu::strided::{broadcast_strides, walk};
 use crate::backend::cpu::transpose::transposed_vec;
-use crate::{Element, Tensor};
+use crate::{AlignedVec, Element, Tensor};
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// PyTorch's `at::internal::GRAIN_SIZE`: below it, ops run on the calling thread.
 pub(crate) const GRAIN_SIZE: usize = 32768;
 
-fn par_map<T: Element, U: Element>(src: &[T], f: impl Fn(T) -> U + Sync) -> Vec<U> {
+/// Writes `f(x)` of each element of `src` into `out` (of equal length), in parallel chunks of
+/// half a grain when there is enough work.
+fn par_fill<T: Element, U: Element>(out: &mut [MaybeUninit<U>], src: &[T], f: impl Fn(T) -> U + Sync) {
+    let fill = |out: &mut [MaybeUninit<U>], src: &[T]| {
+        for (o, &x) in out.iter_mut().zip(src) {
+            o.write(f(x));
+        }
+    };
     if src.len() >= GRAIN_SIZE && crate::get_num_threads() > 1 {
         crate::threads::install(|| {
-            let mut out = Vec::with_capacity(src.len());
-            src.par_iter().with_min_len(GRAIN_SIZE / 2).map(|&x| f(x)).collect_into_vec(&mut out);
-            out
+            out.par_chunks_mut(GRAIN_SIZE / 2).zip(src.par_chunks(GRAIN_SIZE / 2)).for_each(|(o, s)| fill(o, s))
         })
     } else {
-        src.iter().map(|&x| f(x)).collect()
+        fill(out, src)
     }
+}
+
+fn par_map<T: Element, U: Element>(src: &[T], f: impl Fn(T) -> U + Sync) -> AlignedVec<U> {
+    // SAFETY: `par_fill` writes every slot, one per element of `src`.
+    unsafe { AlignedVec::from_fill(src.len(), |out| par_fill(out, src, f)) }
 }
 
 /// `f(x)` for every element of `a` (dtype `T`), into a new contiguous tensor.
@@ -29,9 +40,9 @@ pub(crate) fn unary_map<T: Element, U: Element>(a: &Tensor, f: impl Fn(T) -> U +
         } else if l.dim() == 2 && l.strides[0] == 1 && l.strides[1] > 1 {
             // A transposed matrix.
             let (rows, cols) = (l.shape[0], l.shape[1]);
-            transposed_vec(data, l.offset, rows, cols, l.strides[1], f, crate::get_num_threads())
+            AlignedVec::from(transposed_vec(data, l.offset, rows, cols, l.strides[1], f, crate::get_num_threads()))
         } else {
-            let mut out = Vec::with_capacity(l.numel());
+            let mut out = AlignedVec::with_capacity(l.numel());
             walk(&l.shape, [&l.strides], [l.offset], |[i]| out.push(f(data[i])));
             out
         }
@@ -69,22 +80,27 @@ pub(crate) fn binary_map<T: Element, U: Element>(
                 let n = la.numel();
                 let (xa, xb) = (&da[la.offset..la.offset + n], &db[lb.offset..lb.offset + n]);
                 if n >= GRAIN_SIZE && crate::get_num_threads() > 1 {
-                    crate::threads::install(|| {
-                        let mut out = Vec::with_capacity(n);
-                        xa.par_iter()
-                            .zip(xb.par_iter())
-                            .with_min_len(GRAIN_SIZE / 2)
-                            .map(|(&x, &y)| f(x, y))
-                            .collect_into_vec(&mut out);
-                        out
-                    })
+                    let fill = |out: &mut [MaybeUninit<U>]| {
+                        crate::threads::install(|| {
+                            let half = GRAIN_SIZE / 2;
+                            out.par_chunks_mut(half).zip(xa.par_chunks(half)).zip(xb.par_chunks(half)).for_each(
+                                |((o, a), b)| {
+                                    for ((o, &x), &y) in o.iter_mut().zip(a).zip(b) {
+                                        o.write(f(x, y));
+                                    }
+                                },
+                            )
+                        })
+                    };
+                    // SAFETY: the chunks cover all `n` slots and each is written.
+                    unsafe { AlignedVec::from_fill(n, fill) }
                 } else {
-                    xa.iter().zip(xb).map(|(&x, &y)| f(x, y)).collect()
+                    AlignedVec::from_zip_map(xa, xb, f)
                 }
             } else {
                 let sa = broadcast_strides(&la.shape, &la.strides, shape);
                 let sb = broadcast_strides(&lb.shape, &lb.strides, shape);
-                let mut out = Vec::with_capacity(shape.iter().product());
+                let mut out = AlignedVec::with_capacity(shape.iter().product());
                 walk(shape, [&sa, &sb], [la.offset, lb.offset], |[i, j]| out.push(f(da[i], db[j])));
                 out
             }

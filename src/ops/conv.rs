@@ -51,10 +51,10 @@ fn kernel_product(
                                 }),
                                 None => conv2d_forward(da, db, None, s, g),
                             };
-                            Tensor::from_vec(out, &[s.n, s.o, g.output[0], g.output[1]])
+                            Tensor::from_aligned(out, &[s.n, s.o, g.output[0], g.output[1]])
                         }
                         Product::InputGrad => {
-                            Tensor::from_vec(conv2d_input_grad(da, db, s, g), &[s.n, s.c, g.input[0], g.input[1]])
+                            Tensor::from_aligned(conv2d_input_grad(da, db, s, g), &[s.n, s.c, g.input[0], g.input[1]])
                         }
                         Product::WeightGrad => Tensor::from_vec(
                             conv2d_weight_grad(da, db, s, g),

@@ -29,13 +29,11 @@ impl Tensor {
         Ok(match dtype {
             DType::F32 => {
                 let v = range::linspace_f32(start, end, steps).map_err(err)?;
-                let n = v.len();
-                Tensor::from_vec(v, &[n])
+                Tensor::from_slice(&v)
             }
             DType::F64 => {
                 let v = range::linspace_f64(start, end, steps).map_err(err)?;
-                let n = v.len();
-                Tensor::from_vec(v, &[n])
+                Tensor::from_slice(&v)
             }
             DType::I64 => {
                 let v = range::linspace_i64(start, end, steps).map_err(err)?;

@@ -23,7 +23,7 @@ fn batched_gemm<T: GemmElem + Element>(
     let len = nb * m * n;
     // Every element is written by the products below, so the buffer is not zero-filled
     // first (that fill was 2-3% of an MLP training step).
-    let mut out: Vec<T> = Vec::with_capacity(len);
+    let mut out = crate::AlignedVec::<T>::with_capacity(len);
     let slots = &mut out.spare_capacity_mut()[..len];
     let threads = crate::get_num_threads();
     a.with_slice(|da: &[T], la| {
@@ -48,7 +48,7 @@ fn batched_gemm<T: GemmElem + Element>(
     unsafe { out.set_len(len) };
     let mut shape = batch.to_vec();
     shape.extend([m, n]);
-    Tensor::from_vec(out, &shape)
+    Tensor::from_aligned(out, &shape)
 }
 
 fn batched_i64(a: &Tensor, b: &Tensor, batch: &[usize], m: usize, k: usize, n: usize) -> Tensor {

@@ -10,8 +10,9 @@ use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::strided::{broadcast_strides, walk};
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
-use crate::{DType, Element, Error, FloatElement, Result, Scalar, Tensor};
+use crate::{AlignedVec, DType, Element, Error, FloatElement, Result, Scalar, Tensor};
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// `f(a, b, c)` over three operands of dtype `T` broadcast to `shape`, into a new tensor.
 fn ternary_map<T: Element>(
@@ -29,23 +30,32 @@ fn ternary_map<T: Element>(
                 if dense {
                     let (xa, xb, xc) =
                         (&da[la.offset..la.offset + n], &db[lb.offset..lb.offset + n], &dc[lc.offset..lc.offset + n]);
-                    if n >= GRAIN_SIZE && crate::get_num_threads() > 1 {
-                        return crate::threads::install(|| {
-                            let mut out = Vec::with_capacity(n);
-                            (xa, xb, xc)
-                                .into_par_iter()
-                                .with_min_len(GRAIN_SIZE / 2)
-                                .map(|(&x, &y, &z)| f(x, y, z))
-                                .collect_into_vec(&mut out);
-                            out
-                        });
-                    }
-                    return xa.iter().zip(xb).zip(xc).map(|((&x, &y), &z)| f(x, y, z)).collect();
+                    // Chunks of half a grain, on all threads when there is enough work.
+                    let fill_chunk = |start: usize, o: &mut [MaybeUninit<T>]| {
+                        let end = start + o.len();
+                        for (((o, &x), &y), &z) in
+                            o.iter_mut().zip(&xa[start..end]).zip(&xb[start..end]).zip(&xc[start..end])
+                        {
+                            o.write(f(x, y, z));
+                        }
+                    };
+                    let fill = |out: &mut [MaybeUninit<T>]| {
+                        let half = GRAIN_SIZE / 2;
+                        if n >= GRAIN_SIZE && crate::get_num_threads() > 1 {
+                            crate::threads::install(|| {
+                                out.par_chunks_mut(half).enumerate().for_each(|(i, o)| fill_chunk(i * half, o))
+                            })
+                        } else {
+                            fill_chunk(0, out)
+                        }
+                    };
+                    // SAFETY: the chunks cover all `n` slots and each is written.
+                    return unsafe { AlignedVec::from_fill(n, fill) };
                 }
                 let sa = broadcast_strides(&la.shape, &la.strides, shape);
                 let sb = broadcast_strides(&lb.shape, &lb.strides, shape);
                 let sc = broadcast_strides(&lc.shape, &lc.strides, shape);
-                let mut out = Vec::with_capacity(n);
+                let mut out = AlignedVec::with_capacity(n);
                 walk(shape, [&sa, &sb, &sc], [la.offset, lb.offset, lc.offset], |[i, j, k]| {
                     out.push(f(da[i], db[j], dc[k]))
                 });

@@ -29,6 +29,7 @@ fn join(acc: Option<DType>, d: DType) -> Option<DType> {
 /// ```ignore
 /// // i64 tensor + 2.5 is float32; f32 tensor + f64 0-dim tensor is float32.
 /// ```
+#[inline]
 pub(crate) fn result_type(ops: &[Operand]) -> DType {
     let (mut dim, mut zero, mut wrapped) = (None, None, None);
     for op in ops {

@@ -154,6 +154,23 @@ impl Tensor {
 
     /// The sum, recording its gradient under `name`.
     fn sum_named(&self, dims: &[i64], keepdim: bool, name: &'static str) -> Result<Tensor> {
+        if dims.is_empty() && !keepdim && self.dtype().is_floating_point() && self.is_contiguous() {
+            // The full sum of a contiguous tensor (a loss, a gradient of a scalar parameter):
+            // the one cascade `float_sum` would reach, without its dim bookkeeping.
+            let out = crate::dispatch_float!(self.dtype(), T => Tensor::scalar(self.with_slice(|d: &[T], l| {
+                let s = &d[l.offset..l.offset + l.numel()];
+                if s.len() >= super::binary_kernel::GRAIN_SIZE {
+                    let threads = crate::get_num_threads();
+                    crate::threads::install(|| crate::backend::cpu::sum::sum_contiguous(s, threads))
+                } else {
+                    crate::backend::cpu::sum::sum_contiguous(s, 1)
+                }
+            })), _ => unreachable!());
+            if needs_grad(&[self]) {
+                self.record_spread(&out, &vec![true; self.dim()], name, None);
+            }
+            return Ok(out);
+        }
         let mask = reduce_dims(dims, self.dim())?;
         let out_shape = reduced_shape(self.shape(), &mask, keepdim);
         let out = if self.dtype().is_floating_point() {

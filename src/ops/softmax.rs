@@ -92,7 +92,7 @@ fn for_blocks<T: FloatElement>(out: &mut [T], block: usize, work: usize, f: impl
 fn softmax_kernel<T: FloatElement>(x: &Tensor, dim: usize, log: bool) -> Tensor {
     let out = x.with_slice(|data: &[T], l| {
         let rows = Rows::new(l, dim);
-        let mut out = vec![T::zero(); l.numel()];
+        let mut out = crate::AlignedVec::from_elem(T::zero(), l.numel());
         for_blocks(&mut out, rows.n * rows.inner, l.numel(), |o, block| {
             for i in 0..rows.inner {
                 let base = rows.base(o * rows.inner + i);
@@ -119,7 +119,7 @@ fn softmax_kernel<T: FloatElement>(x: &Tensor, dim: usize, log: bool) -> Tensor 
         });
         out
     });
-    Tensor::from_vec(out, x.shape())
+    Tensor::from_aligned(out, x.shape())
 }
 
 /// The input gradient of softmax (or log-softmax) for every row in one pass, from the

@@ -11,7 +11,7 @@ impl Tensor {
     /// assert_eq!(t.shape(), &[3]);
     /// ```
     pub fn from_slice<T: Element>(data: &[T]) -> Tensor {
-        Tensor::from_buffer(T::into_buffer(data.to_vec()), &[data.len()])
+        Tensor::from_buffer(T::into_buffer(crate::AlignedVec::from_slice(data)), &[data.len()])
     }
 
     /// A tensor of the given shape that takes ownership of `data` (row-major).
@@ -33,6 +33,17 @@ impl Tensor {
     /// assert!(torchlight::Tensor::try_from_vec(vec![1.0f32], &[2]).is_err());
     /// ```
     pub fn try_from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> crate::Result<Tensor> {
+        Tensor::try_from_aligned(data.into(), shape)
+    }
+
+    /// A tensor of the given shape over a buffer a kernel filled (row-major); panics when
+    /// the length is not the product of the shape.
+    #[track_caller]
+    pub(crate) fn from_aligned<T: Element>(data: crate::AlignedVec<T>, shape: &[usize]) -> Tensor {
+        crate::error::unwrap(Tensor::try_from_aligned(data, shape))
+    }
+
+    fn try_from_aligned<T: Element>(data: crate::AlignedVec<T>, shape: &[usize]) -> crate::Result<Tensor> {
         let n: usize = shape.iter().product();
         crate::ensure!(
             n == data.len(),
@@ -62,7 +73,7 @@ impl Tensor {
     pub fn full_dtype(shape: &[usize], value: impl Into<Scalar>, dtype: DType) -> Tensor {
         let value = value.into();
         let n = shape.iter().product();
-        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(vec![value.to_elem::<T>(); n]), shape))
+        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(crate::AlignedVec::from_elem(value.to_elem::<T>(), n)), shape))
     }
 
     /// A tensor filled with `value`; the dtype follows the value as in `torch.full`
@@ -210,7 +221,7 @@ impl Tensor {
         } else {
             DType::Bool
         };
-        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(data.iter().map(|s| s.to_elem::<T>()).collect()), shape))
+        dispatch!(dtype, T => Tensor::from_buffer(T::into_buffer(data.iter().map(|s| s.to_elem::<T>()).collect::<Vec<T>>()), shape))
     }
 
     /// Checks that nested rows all have `expected` elements, with PyTorch's ValueError text.

@@ -97,17 +97,20 @@ impl Layout {
 
 /// Row-major strides for a shape.
 pub(crate) fn contiguous_strides(shape: &[usize]) -> Shape {
-    if let [_] = shape {
-        // The common 1-D case without the general loop.
-        return SmallVec::from_buf_and_len([1, 0, 0, 0, 0, 0], 1);
-    }
-    let mut strides: Shape = SmallVec::from_elem(1, shape.len());
-    let mut acc = 1;
-    for i in (0..shape.len()).rev() {
-        strides[i] = acc;
-        acc *= shape[i].max(1);
-    }
+    let mut strides = Shape::new();
+    fill_contiguous_strides(shape, &mut strides);
     strides
+}
+
+/// Sets the empty `strides` to the row-major strides of `shape`.
+pub(crate) fn fill_contiguous_strides(shape: &[usize], strides: &mut Shape) {
+    debug_assert!(strides.is_empty());
+    strides.resize(shape.len(), 1);
+    let mut acc = 1;
+    for (st, &n) in strides.iter_mut().zip(shape).rev() {
+        *st = acc;
+        acc *= n.max(1);
+    }
 }
 
 /// Formats a shape as PyTorch does in messages: `[2, 3]`.
@@ -122,6 +125,7 @@ pub(crate) fn torch_size_str(shape: &[usize]) -> String {
 
 /// Broadcasts two shapes with NumPy's rules, or gives PyTorch's error. Like PyTorch's
 /// `infer_size`, dims are checked from the last, so the error names the rightmost mismatch.
+#[inline]
 pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> crate::Result<Shape> {
     if a == b {
         return Ok(Shape::from_slice(a));

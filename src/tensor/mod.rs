@@ -2,12 +2,15 @@
 //! optional autograd metadata.
 
 mod access;
+mod aligned;
+mod block_cache;
 mod create;
 pub(crate) mod layout;
 mod malloc;
 pub(crate) mod storage;
 
 pub use access::TensorData;
+pub use aligned::AlignedVec;
 pub use layout::{Layout, Shape};
 pub use storage::Buffer;
 
@@ -58,16 +61,35 @@ pub(crate) struct AutogradMeta {
 
 impl Tensor {
     /// Wraps a fresh buffer in a contiguous tensor of the given shape.
+    #[inline]
     pub(crate) fn from_buffer(buf: storage::Buffer, shape: &[usize]) -> Tensor {
         debug_assert_eq!(buf.len(), shape.iter().product::<usize>());
         let dtype = buf.dtype();
-        Tensor(Arc::new(TensorImpl {
-            storage: Arc::new(Storage::new(buf)),
-            layout: Layout::contiguous(shape),
-            dtype,
-            meta: Mutex::new(AutogradMeta::default()),
-            base: None,
-        }))
+        let storage = Arc::new(Storage::new(buf));
+        // Every op result passes here. Writing the fields straight into the new allocation,
+        // instead of building the ~300-byte struct on the stack and copying it over, avoids
+        // stalls (the copy reads whole vectors just written piecewise) worth a tenth of a
+        // small op's time.
+        let mut fresh = Arc::<TensorImpl>::new_uninit();
+        let p = Arc::get_mut(&mut fresh).expect("a new Arc is unique").as_mut_ptr();
+        // SAFETY: `p` points to the uninitialised TensorImpl; each field is written once
+        // through a raw pointer (no reference to uninitialised memory), then all are set.
+        unsafe {
+            std::ptr::addr_of_mut!((*p).storage).write(storage);
+            let layout = std::ptr::addr_of_mut!((*p).layout);
+            // The shape and strides are filled where they live, for the same reason.
+            let sizes = std::ptr::addr_of_mut!((*layout).shape);
+            sizes.write(Shape::new());
+            (*sizes).extend_from_slice(shape);
+            let strides = std::ptr::addr_of_mut!((*layout).strides);
+            strides.write(Shape::new());
+            layout::fill_contiguous_strides(shape, &mut *strides);
+            std::ptr::addr_of_mut!((*layout).offset).write(0);
+            std::ptr::addr_of_mut!((*p).dtype).write(dtype);
+            std::ptr::addr_of_mut!((*p).meta).write(Mutex::new(AutogradMeta::default()));
+            std::ptr::addr_of_mut!((*p).base).write(None);
+            Tensor(fresh.assume_init())
+        }
     }
 
     /// A tensor sharing this one's storage with another layout, without autograd history.

@@ -1,6 +1,7 @@
 //! The memory behind tensors: a typed buffer shared by all views of it, with the
 //! version counter autograd uses to detect in-place changes of saved tensors.
 
+use super::AlignedVec;
 use crate::DType;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,13 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Clone, Debug)]
 pub enum Buffer {
     /// bool elements
-    Bool(Vec<bool>),
+    Bool(AlignedVec<bool>),
     /// i64 elements
-    I64(Vec<i64>),
+    I64(AlignedVec<i64>),
     /// f32 elements
-    F32(Vec<f32>),
+    F32(AlignedVec<f32>),
     /// f64 elements
-    F64(Vec<f64>),
+    F64(AlignedVec<f64>),
 }
 
 impl Buffer {
@@ -55,6 +56,7 @@ pub(crate) struct Storage {
 }
 
 impl Storage {
+    #[inline]
     pub(crate) fn new(buf: Buffer) -> Self {
         super::malloc::note_allocation(buf.len() * buf.dtype().size_in_bytes());
         Storage { buf: RwLock::new(buf), version: AtomicU64::new(0) }

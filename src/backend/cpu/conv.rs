@@ -8,6 +8,7 @@
 
 use super::matmul::{gemm_strided, GemmElem, MatMut, MatRef};
 use super::window::{col2im_image, im2col_image, Window2d};
+use crate::AlignedVec;
 use rayon::prelude::*;
 
 /// Sizes of one convolution.
@@ -76,12 +77,12 @@ pub fn conv2d_forward<T: GemmElem + Default + Send + Sync>(
     bias: Option<&[T]>,
     s: ConvShape,
     g: &Window2d,
-) -> Vec<T> {
+) -> AlignedVec<T> {
     let [h, wd] = g.input;
     let l = g.output[0] * g.output[1];
     let k = s.k(g);
     let og = s.o / s.groups;
-    let mut out = vec![T::default(); s.n * s.o * l];
+    let mut out = AlignedVec::from_elem(T::default(), s.n * s.o * l);
     let threads = gemm_threads(s.n);
     per_image(&mut out, s.o * l, s.n, s.groups * k * l, |i, y, cols| {
         im2col_image(&x[i * s.c * h * wd..(i + 1) * s.c * h * wd], s.c, g, cols);
@@ -107,12 +108,12 @@ pub fn conv2d_input_grad<T: GemmElem + Default + Send + Sync + std::ops::AddAssi
     w: &[T],
     s: ConvShape,
     g: &Window2d,
-) -> Vec<T> {
+) -> AlignedVec<T> {
     let [h, wd] = g.input;
     let l = g.output[0] * g.output[1];
     let k = s.k(g);
     let og = s.o / s.groups;
-    let mut out = vec![T::default(); s.n * s.c * h * wd];
+    let mut out = AlignedVec::from_elem(T::default(), s.n * s.c * h * wd);
     let threads = gemm_threads(s.n);
     per_image(&mut out, s.c * h * wd, s.n, s.groups * k * l, |i, dx, cols| {
         let dyi = &dy[i * s.o * l..(i + 1) * s.o * l];
