@@ -4,7 +4,6 @@ use super::engine::{run_backward, Target};
 use super::node::Node;
 use crate::tensor::AutogradMeta;
 use crate::{Error, Result, Tensor};
-use parking_lot::Mutex;
 use std::sync::Arc;
 
 /// Options of [`Tensor::backward_with`] (PyTorch's keyword arguments).
@@ -70,6 +69,10 @@ impl Tensor {
     /// ```
     #[inline]
     pub fn requires_grad(&self) -> bool {
+        if self.0.base.is_none() {
+            // Not a view, so there is no stale history to regenerate first.
+            return self.0.meta.takes_part();
+        }
         super::view_rebase::refresh(self);
         let m = self.0.meta.lock();
         m.requires_grad || m.grad_fn.is_some()
@@ -223,7 +226,7 @@ impl Tensor {
             storage: self.0.storage.clone(),
             layout: self.0.layout.clone(),
             dtype: self.0.dtype,
-            meta: Mutex::new(AutogradMeta::default()),
+            meta: crate::tensor::MetaCell::new(AutogradMeta::default()),
             // Not a view for autograd: in-place ops on it leave the original's history alone.
             base: None,
         }))

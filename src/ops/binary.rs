@@ -11,6 +11,7 @@ use crate::autograd::record::{needs_grad, record_unary};
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
 use crate::{dispatch, dispatch_num, DType, Element, Error, NumElement, Result, Scalar, Tensor};
+use std::borrow::Cow;
 
 /// The right-hand side of a binary op: a tensor or a Rust number.
 ///
@@ -42,12 +43,21 @@ macro_rules! operand_from {
 }
 operand_from!(f32, f64, i32, i64, bool, Scalar);
 
-impl Operand<'_> {
+impl<'a> Operand<'a> {
     /// The operand as a tensor of `dtype` (a 0-dim tensor for a number).
     pub(crate) fn materialize(&self, dtype: DType) -> Tensor {
         match self {
             Operand::Tensor(t) => t.to_dtype(dtype),
             Operand::Scalar(s) => Tensor::full_dtype(&[], *s, dtype),
+        }
+    }
+
+    /// [`Operand::materialize`] borrowing a tensor that already has `dtype` (no reference
+    /// count traffic on the hot path of every binary op).
+    pub(crate) fn materialize_cow(&self, dtype: DType) -> Cow<'a, Tensor> {
+        match self {
+            Operand::Tensor(t) if t.dtype() == dtype => Cow::Borrowed(*t),
+            _ => Cow::Owned(self.materialize(dtype)),
         }
     }
 
@@ -75,7 +85,7 @@ pub(crate) enum Arith {
     Div,
 }
 
-impl Operand<'_> {
+impl<'a> Operand<'a> {
     fn is_bool(&self) -> bool {
         match self {
             Operand::Tensor(t) => t.dtype() == DType::Bool,
@@ -146,7 +156,7 @@ fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Ten
     let dtype = arith_dtype(op, a, b)?;
     alpha_check(dtype, alpha)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    let at = a.to_dtype(dtype);
+    let at = if a.dtype() == dtype { Cow::Borrowed(a) } else { Cow::Owned(a.to_dtype(dtype)) };
     let out = match (b, alpha) {
         // A float tensor with a Rust number: map with the number captured, instead of
         // materialising it as a 0-dim tensor and broadcasting (same arithmetic, no allocations).
@@ -159,7 +169,7 @@ fn arith(op: Arith, a: &Tensor, b: Operand, alpha: Option<Scalar>) -> Result<Ten
                 Arith::Div => super::binary_kernel::unary_map::<T, T>(&at, move |x| x / v),
             }
         }, _ => unreachable!("floating dtypes only")),
-        _ => arith_kernel(op, &at, &b.materialize(dtype), &shape, alpha),
+        _ => arith_kernel(op, &at, &b.materialize_cow(dtype), &shape, alpha),
     };
     let grad = match b.tensor() {
         Some(bt) => needs_grad(&[a, bt]),

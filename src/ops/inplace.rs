@@ -10,7 +10,6 @@ use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
 use crate::tensor::{AutogradMeta, TensorImpl};
 use crate::{dispatch_num, Error, Result, Scalar, Tensor};
-use parking_lot::Mutex;
 use std::sync::Arc;
 
 impl Tensor {
@@ -133,7 +132,7 @@ impl Tensor {
             storage: data.0.storage.clone(),
             layout: data.0.layout.clone(),
             dtype: data.dtype(),
-            meta: Mutex::new(AutogradMeta {
+            meta: crate::tensor::MetaCell::new(AutogradMeta {
                 requires_grad: m.requires_grad,
                 grad_fn: m.grad_fn.clone(),
                 output_nr: m.output_nr,

@@ -7,6 +7,7 @@ mod block_cache;
 mod create;
 pub(crate) mod layout;
 mod malloc;
+mod meta;
 pub(crate) mod storage;
 
 pub use access::TensorData;
@@ -14,9 +15,8 @@ pub use aligned::AlignedVec;
 pub use layout::{Layout, Shape};
 pub use storage::Buffer;
 
-use crate::autograd::node::Node;
 use crate::DType;
-use parking_lot::Mutex;
+pub(crate) use meta::{AutogradMeta, MetaCell};
 use std::sync::Arc;
 use storage::Storage;
 
@@ -39,24 +39,9 @@ pub(crate) struct TensorImpl {
     pub(crate) layout: Layout,
     pub(crate) dtype: DType,
     /// Autograd state. A plain tensor that never required grad has the default meta.
-    pub(crate) meta: Mutex<AutogradMeta>,
+    pub(crate) meta: MetaCell,
     /// For views: the tensor whose storage this one views (its own base if that is a view).
     pub(crate) base: Option<Tensor>,
-}
-
-/// Per-tensor autograd state (PyTorch's `AutogradMeta`).
-#[derive(Default)]
-pub(crate) struct AutogradMeta {
-    pub(crate) requires_grad: bool,
-    pub(crate) grad: Option<Tensor>,
-    pub(crate) grad_fn: Option<Arc<Node>>,
-    pub(crate) output_nr: usize,
-    pub(crate) retains_grad: bool,
-    /// For a view created while grad mode was on: the storage version when its `grad_fn` was
-    /// last set. A different version now means an in-place write since, and the `grad_fn` is
-    /// regenerated from the base (see `autograd::view_rebase`). `None` for views created in
-    /// no-grad mode, which PyTorch refuses to modify in place with grad mode on.
-    pub(crate) view_version: Option<u64>,
 }
 
 impl Tensor {
@@ -86,7 +71,7 @@ impl Tensor {
             layout::fill_contiguous_strides(shape, &mut *strides);
             std::ptr::addr_of_mut!((*layout).offset).write(0);
             std::ptr::addr_of_mut!((*p).dtype).write(dtype);
-            std::ptr::addr_of_mut!((*p).meta).write(Mutex::new(AutogradMeta::default()));
+            std::ptr::addr_of_mut!((*p).meta).write(MetaCell::new(AutogradMeta::default()));
             std::ptr::addr_of_mut!((*p).base).write(None);
             Tensor(fresh.assume_init())
         }
@@ -101,7 +86,7 @@ impl Tensor {
             storage: self.0.storage.clone(),
             layout,
             dtype: self.0.dtype,
-            meta: Mutex::new(AutogradMeta { view_version, ..Default::default() }),
+            meta: MetaCell::new(AutogradMeta { view_version, ..Default::default() }),
             base,
         }))
     }

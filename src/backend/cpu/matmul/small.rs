@@ -46,7 +46,14 @@ pub(super) fn small_matmul<T: GemmElem>(
         } else if m <= 32 {
             column_block::<T, 8>(dst, lhs, rhs, accumulate);
         } else {
-            column_sweep(dst, lhs, rhs, accumulate);
+            let k = lhs.shape().1;
+            match (k, lhs.ustrides() == (k, 1)) {
+                (1, true) => dense_rows::<T, 1>(dst, lhs, rhs, accumulate),
+                (2, true) => dense_rows::<T, 2>(dst, lhs, rhs, accumulate),
+                (3, true) => dense_rows::<T, 3>(dst, lhs, rhs, accumulate),
+                (4, true) => dense_rows::<T, 4>(dst, lhs, rhs, accumulate),
+                _ => column_sweep(dst, lhs, rhs, accumulate),
+            }
         }
         return;
     }
@@ -98,6 +105,55 @@ fn column_block<T: GemmElem, const ROWS: usize>(
         for (r, &s) in acc[..rows].iter().enumerate() {
             let v = if accumulate { dst.get(i0 + r, 0) + s } else { s };
             dst.set(i0 + r, 0, v);
+        }
+    }
+}
+
+/// The `n == 1` case for a row-major `lhs` of `K` columns (a `Linear(K, 1)` layer's input
+/// times its weights): each row's whole sum in registers, the rows read as `K`-element chunks
+/// of one slice, which the compiler vectorises across rows with interleaved loads. (The
+/// column sweep below stored and reloaded every partial sum and read `lhs` with a stride:
+/// 4 us for `[2000, 3] @ [3, 1]`.)
+fn dense_rows<T: GemmElem, const K: usize>(
+    dst: &mut MatMut<'_, T>,
+    lhs: &MatRef<'_, T>,
+    rhs: &MatRef<'_, T>,
+    accumulate: bool,
+) {
+    const BLOCK: usize = 64;
+    let m = lhs.shape().0;
+    let ao = lhs.offset();
+    // `MatRef` checked that every element of its `m x K` shape (row stride K, column stride 1)
+    // lies inside its slice, so these are the rows, back to back.
+    let rows = &lhs.data()[ao..ao + m * K];
+    let b: [T; K] = std::array::from_fn(|p| rhs.get(p, 0));
+    let row_sum = |row: &[T]| {
+        let mut acc = row[0] * b[0];
+        for p in 1..K {
+            acc = acc + row[p] * b[p];
+        }
+        acc
+    };
+    assert!(!accumulate || dst.is_init(), "small_matmul: accumulating into unwritten elements");
+    if let Some(col) = dst.contiguous_column(0) {
+        // An output column of adjacent elements (the usual `[m, 1]` result) is written in
+        // the same vectorised loop.
+        for (o, row) in col.iter_mut().zip(rows.chunks_exact(K)) {
+            // SAFETY: accumulation only happens into written elements (asserted above).
+            let v = if accumulate { (unsafe { o.assume_init() }) + row_sum(row) } else { row_sum(row) };
+            o.write(v);
+        }
+        return;
+    }
+    let mut sums = [T::ZERO; BLOCK];
+    for (blk, chunk) in rows.chunks(BLOCK * K).enumerate() {
+        for (s, row) in sums.iter_mut().zip(chunk.chunks_exact(K)) {
+            *s = row_sum(row);
+        }
+        for (r, &s) in sums[..chunk.len() / K].iter().enumerate() {
+            let i = blk * BLOCK + r;
+            let v = if accumulate { dst.get(i, 0) + s } else { s };
+            dst.set(i, 0, v);
         }
     }
 }

@@ -274,6 +274,21 @@ impl<'a, T: Copy> MatMut<'a, T> {
         Some((MatMut { data: head, layout: first, init }, MatMut { data: tail, layout: second, init }))
     }
 
+    /// Column `j` as one slice when its elements are adjacent (row stride 1, or one row);
+    /// `None` otherwise. Panics if `j` is outside the shape.
+    pub(super) fn contiguous_column(&mut self, j: usize) -> Option<&mut [MaybeUninit<T>]> {
+        let l = self.layout;
+        assert!(j < l.cols, "MatMut::contiguous_column: column {j} of {}", l.cols);
+        if l.rows == 0 {
+            return Some(&mut []);
+        }
+        if l.row_stride != 1 && l.rows > 1 {
+            return None;
+        }
+        let start = l.index(0, j);
+        Some(&mut self.data[start..start + l.rows])
+    }
+
     /// Pointer to element (0, 0); only meaningful for a non-empty shape.
     pub(super) fn as_mut_ptr(&mut self) -> *mut T {
         self.data[self.layout.offset..].as_mut_ptr().cast()
