@@ -82,7 +82,148 @@ def main():
             print(f"{w}: torchlight {2 * n ** 3 * iters / om / 1e9:.1f} GFLOPS, PyTorch {2 * n ** 3 * iters / tm / 1e9:.1f} GFLOPS")
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(table + "\n")
+            f.write(report(args, table, rows, torch_py))
+
+
+PEERS = os.path.join(ROOT, "..", "shared", "bench", "RESULTS.md")
+
+
+def peer_tables():
+    """The candle and burn medians of ../shared/bench/RESULTS.md, by section ('W1' ...)."""
+    if not os.path.exists(PEERS):
+        return {}
+    out, section, header = {}, None, None
+    for line in open(PEERS):
+        m = re.match(r"## (W\d)", line)
+        if m:
+            section, header = m.group(1), None
+            continue
+        if line.startswith("## ") or (header is not None and not line.startswith("|")):
+            # Only the first table of a section holds the timings.
+            section = None
+        if section is None or not line.startswith("|") or line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            continue
+        row = dict(zip(header, cells))
+        if "framework" in row and row["framework"] != "PyTorch":
+            out.setdefault(section, []).append(row)
+    return out
+
+
+def machine():
+    model = "unknown CPU"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    flags = open("/proc/cpuinfo").read()
+    simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
+    mem = int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) / 2**20
+    return f"{model}, {os.cpu_count()} cores ({simd}), {mem:.0f} GiB; 2 threads on each side"
+
+
+def ahead(peers, by, gflops):
+    """Whether torchlight's medians beat every peer median of RESULTS.md that this run measured."""
+    ok = True
+    for sec, peer_rows in peers.items():
+        for r in peer_rows:
+            if sec == "W4":
+                n = int(r["n"])
+                if n in gflops:
+                    ok &= gflops[n][0] > float(r["GFLOPS (median)"])
+                continue
+            key = sec.lower()
+            if key not in by:
+                continue
+            if sec in ("W1", "W2"):
+                ok &= by[key][2] < float(r["median (s)"])
+            else:
+                steps = {"w3": 20, "w5": 10}[key]
+                ok &= by[key][2] * 1000 / steps < float(r["median ms/step"])
+    return ok
+
+
+def report(args, table, rows, torch_py):
+    """BENCHMARKS.md: the command, the machine, the table, each target with its verdict, and
+    the peers' numbers from the shared benchmark."""
+    import datetime
+    by = {r[0]: r for r in rows}
+    torch_version = subprocess.run([torch_py, "-c", "import torch; print(torch.__version__)"], capture_output=True,
+                                   text=True).stdout.strip()
+    gflops = {}
+    for w, _, om, _, tm, _, _, _, _ in rows:
+        m = re.match(r"w4_n(\d+)", w)
+        if m:
+            n = int(m.group(1))
+            iters = {256: 100, 1024: 10, 2048: 3}[n]
+            gflops[n] = (2 * n ** 3 * iters / om / 1e9, 2 * n ** 3 * iters / tm / 1e9)
+    targets = []
+
+    def ratio(name, want):
+        if name in by:
+            targets.append((f"{name}: at least {want}x PyTorch's speed", f"{by[name][6]:.2f}x", by[name][6] >= want))
+
+    ratio("w1", 10)
+    ratio("w2", 10)
+    ratio("w3", 1.2)
+    for n, (ours, theirs) in sorted(gflops.items()):
+        floor = max(theirs, 130) if n >= 1024 else theirs
+        targets.append((f"w4 n={n}: at least PyTorch's GFLOPS" + (" and 130" if n >= 1024 else ""),
+                        f"{ours:.0f} vs {theirs:.0f} GFLOPS", ours >= floor))
+    ratio("w5", 1.0)
+    if "w3" in by:
+        targets.append(("w3 peak RSS at most half of PyTorch's", f"{by['w3'][7]:.0f} vs {by['w3'][8]:.0f} MB",
+                        by["w3"][7] <= by["w3"][8] / 2))
+    if "add_n1_grad" in by:
+        targets.append(("1-element add with autograd recording under 1 us", f"{by['add_n1_grad'][2]:.0f} ns",
+                        by["add_n1_grad"][2] < 1000))
+    out = ["# Benchmarks", "",
+           "torchlight against PyTorch on the workloads of the shared benchmark (`../shared/bench/README.md`), "
+           "both sides in one run, taking turns process by process.", "",
+           "Regenerate with:", "", "```sh",
+           f"TORCH_PY=~/torchenv/bin/python python3 scripts/bench.py --reps {args.reps} --rounds {args.rounds} "
+           "--markdown BENCHMARKS.md", "```", "",
+           f"- run: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+           f"- machine: {machine()}",
+           f"- PyTorch {torch_version}; {args.rounds} processes per side, {args.reps} repetitions each; "
+           "medians and minima pool all repetitions",
+           "- speedup = PyTorch's median time / torchlight's (above 1: torchlight is faster); "
+           "RSS = peak resident memory of the process", "",
+           "## Results", "", table, ""]
+    if gflops:
+        out += ["W4 in GFLOPS (2n³ per matmul, at the median):", ""]
+        out += [f"- n = {n}: torchlight {o:.1f}, PyTorch {t:.1f}" for n, (o, t) in sorted(gflops.items())]
+        out += [""]
+    out += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    out += [f"| {t} | {m} | {'yes' if ok else 'NO'} |" for t, m, ok in targets]
+    peers = peer_tables()
+    if peers:
+        out += ["", "## candle and burn", "",
+                "From `../shared/bench/RESULTS.md` (the same workloads on this machine kind, measured by the shared "
+                "benchmark, not in this run); torchlight's medians above for comparison.", "",
+                "| workload | framework | median | torchlight median |", "|---|---|---:|---:|"]
+        ours_of = {"W1": ("w1", "s"), "W2": ("w2", "s"), "W3": ("w3", "ms/step"), "W5": ("w5", "ms/step")}
+        for sec, peer_rows in sorted(peers.items()):
+            for r in peer_rows:
+                if sec == "W4":
+                    n = int(r["n"])
+                    mine = f"{gflops[n][0]:.1f} GFLOPS" if n in gflops else "-"
+                    out.append(f"| W4 n={n} | {r['framework']} | {r['GFLOPS (median)']} GFLOPS | {mine} |")
+                    continue
+                key, unit = ours_of[sec]
+                col = "median (s)" if unit == "s" else "median ms/step"
+                steps = {"w1": 1, "w2": 1, "w3": 20, "w5": 10}[key]
+                mine = "-"
+                if key in by:
+                    v = by[key][2] if unit == "s" else by[key][2] * 1000 / steps
+                    mine = f"{v:.4g} {unit}"
+                out.append(f"| {sec} | {r['framework']} | {r[col]} {unit} | {mine} |")
+        out += ["", f"torchlight ahead of candle and burn on every workload above: "
+                f"{'yes' if ahead(peers, by, gflops) else 'NO'}"]
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":
