@@ -5,7 +5,12 @@ time, the ratio (PyTorch time / torchlight time: above 1 means torchlight is fas
 peak RSS. Both sides use 2 threads.
 
 Usage: TORCH_PY=~/torchenv/bin/python python3 scripts/bench.py [--reps 5] [--rounds 3] [--workloads w1 w2 w4 ops]
-       [--markdown BENCHMARKS.md]
+       [--peers DIR] [--markdown BENCHMARKS.md]
+
+--peers DIR also runs candle and burn (the harnesses of ../shared/bench, built in DIR: a
+writable copy of that folder where `cargo build --release` has run) in the same run, one
+process per framework and workload, after each workload's rounds. Without it, the
+report quotes ../shared/bench/RESULTS.md, which was measured on another day and CPU.
 """
 import argparse
 import json
@@ -19,7 +24,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TORCH_BENCH = os.path.join(ROOT, "..", "shared", "bench", "torch_bench", "bench.py")
 OPS_BENCH = os.path.join(ROOT, "scripts", "bench_torch_ops.py")
-ENV = dict(os.environ, OMP_NUM_THREADS="2", MKL_NUM_THREADS="2", RAYON_NUM_THREADS="2", TL_NUM_THREADS="2")
+ENV = dict(os.environ, OMP_NUM_THREADS="2", MKL_NUM_THREADS="2", RAYON_NUM_THREADS="2", TL_NUM_THREADS="2",
+           MATMUL_NUM_THREADS="2")
 
 
 def run(cmd):
@@ -39,6 +45,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="repetitions per process")
     ap.add_argument("--rounds", type=int, default=3, help="processes per side, alternating")
     ap.add_argument("--workloads", nargs="+", default=["w1", "w2", "w3", "w4", "w5", "ops"])
+    ap.add_argument("--peers", help="a built copy of ../shared/bench: run candle and burn too")
     ap.add_argument("--markdown")
     args = ap.parse_args()
     torch_py = os.environ.get("TORCH_PY", "python3")
@@ -46,7 +53,7 @@ def main():
     exe = subprocess.run(["cargo", "bench", "--bench", "workloads", "--no-run", "--message-format=json", "-q"],
                          cwd=ROOT, capture_output=True, text=True, env=ENV).stdout
     exe = [json.loads(l)["executable"] for l in exe.splitlines() if '"executable":"' in l and "workloads" in l][-1]
-    rows = []
+    rows, peer_rows = [], []
     for wl in args.workloads:
         # The two sides take turns, one process each per round, and the medians pool every
         # round's repetitions: a slow spell of this shared machine then hits both sides
@@ -68,6 +75,8 @@ def main():
                 continue
             om, tm = statistics.median(r["reps"]), statistics.median(t["reps"])
             rows.append((name, r["unit"], om, min(r["reps"]), tm, min(t["reps"]), tm / om, our_rss, their_rss))
+        if args.peers and wl != "ops":
+            run_peers(args.peers, wl, args.reps, peer_rows)
     lines = ["| workload | unit | torchlight median | torchlight min | PyTorch median | PyTorch min | speedup (median) "
              "| torchlight RSS MB | PyTorch RSS MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for w, u, om, omin, tm, tmin, ratio, orss, trss in rows:
@@ -80,9 +89,33 @@ def main():
             n = int(m.group(1))
             iters = {256: 100, 1024: 10, 2048: 3}[n]
             print(f"{w}: torchlight {2 * n ** 3 * iters / om / 1e9:.1f} GFLOPS, PyTorch {2 * n ** 3 * iters / tm / 1e9:.1f} GFLOPS")
+    if peer_rows:
+        print("\n| workload | framework | median | min | RSS MB |\n|---|---|---:|---:|---:|")
+        for w, fw, _, med, mn, rss in peer_rows:
+            print(f"| {w} | {fw} | {med:.4g} | {mn:.4g} | {rss:.0f} |")
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(report(args, table, rows, torch_py))
+            f.write(report(args, table, rows, peer_rows, torch_py))
+
+
+# The peer frameworks of ../shared/bench and how to start each (arguments before the workload).
+PEER_CMDS = [("candle", ["candle_bench"]), ("burn (flex)", ["burn_bench", "flex"]),
+             ("burn (ndarray)", ["burn_bench", "ndarray"])]
+
+
+def run_peers(folder, wl, reps, out):
+    """Runs each peer harness once on workload wl; appends (workload, framework, unit, median,
+    min, RSS MB) rows to out."""
+    for fw, cmd in PEER_CMDS:
+        exe = os.path.join(folder, "target", "release", cmd[0])
+        if not os.path.exists(exe):
+            sys.exit(f"{exe} is missing: run `cargo build --release` in {folder} first")
+        # burn-ndarray's W5 takes about 5 s a step (its convolution is naive): one repetition
+        # of 10 steps, not five, keeps the run under an hour.
+        n = 1 if (fw == "burn (ndarray)" and wl == "w5") else reps
+        recs, rss = run([exe] + cmd[1:] + [wl, "--reps", str(n)])
+        for r in recs:
+            out.append((r["workload"], fw, r["unit"], statistics.median(r["reps"]), min(r["reps"]), rss))
 
 
 PEERS = os.path.join(ROOT, "..", "shared", "bench", "RESULTS.md")
@@ -146,7 +179,7 @@ def ahead(peers, by, gflops):
     return ok
 
 
-def report(args, table, rows, torch_py):
+def report(args, table, rows, peer_rows, torch_py):
     """BENCHMARKS.md: the command, the machine, the table, each target with its verdict, and
     the peers' numbers from the shared benchmark."""
     import datetime
@@ -184,8 +217,10 @@ def report(args, table, rows, torch_py):
            "torchlight against PyTorch on the workloads of the shared benchmark (`../shared/bench/README.md`), "
            "both sides in one run, taking turns process by process.", "",
            "Regenerate with:", "", "```sh",
+           *(["cp -r ../shared/bench /tmp/peer-bench && (cd /tmp/peer-bench && cargo build --release)"]
+             if peer_rows else []),
            f"TORCH_PY=~/torchenv/bin/python python3 scripts/bench.py --reps {args.reps} --rounds {args.rounds} "
-           "--markdown BENCHMARKS.md", "```", "",
+           + ("--peers /tmp/peer-bench " if peer_rows else "") + "--markdown BENCHMARKS.md", "```", "",
            f"- run: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
            f"- machine: {machine()}",
            f"- PyTorch {torch_version}; {args.rounds} processes per side, {args.reps} repetitions each; "
@@ -199,11 +234,29 @@ def report(args, table, rows, torch_py):
         out += [""]
     out += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
     out += [f"| {t} | {m} | {'yes' if ok else 'NO'} |" for t, m, ok in targets]
+    if peer_rows:
+        out += ["", "## candle and burn, in the same run", "",
+                "The harnesses of `../shared/bench` (candle 0.11, burn 0.22 with its flex and ndarray backends, "
+                "2 threads each), one process of each per workload, run right after that workload's "
+                "torchlight and PyTorch processes. speedup = the peer's median / torchlight's.", "",
+                "| workload | framework | median | torchlight median | speedup | RSS MB (peer / torchlight) |",
+                "|---|---|---:|---:|---:|---:|"]
+        ok = True
+        for w, fw, unit, med, _, rss in peer_rows:
+            if w not in by:
+                continue
+            mine = by[w][2]
+            ok &= mine < med
+            out.append(f"| {w} | {fw} | {med:.4g} {unit} | {mine:.4g} {unit} | {med / mine:.2f}x | "
+                       f"{rss:.0f} / {by[w][7]:.0f} |")
+        out += ["", f"torchlight ahead of candle and burn on every workload above: {'yes' if ok else 'NO'}"]
+        return "\n".join(out) + "\n"
     peers = peer_tables()
     if peers:
         out += ["", "## candle and burn", "",
-                "From `../shared/bench/RESULTS.md` (the same workloads on this machine kind, measured by the shared "
-                "benchmark, not in this run); torchlight's medians above for comparison.", "",
+                "From `../shared/bench/RESULTS.md`: the same workloads measured by the shared benchmark on "
+                "another day, on the CPU its header names (not necessarily this one); run with `--peers` to "
+                "measure them in the same run. torchlight's medians above for comparison.", "",
                 "| workload | framework | median | torchlight median |", "|---|---|---:|---:|"]
         ours_of = {"W1": ("w1", "s"), "W2": ("w2", "s"), "W3": ("w3", "ms/step"), "W5": ("w5", "ms/step")}
         for sec, peer_rows in sorted(peers.items()):
