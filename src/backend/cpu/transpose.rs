@@ -41,6 +41,7 @@ pub(crate) fn transpose_into<T: Copy + Default, U>(
         src.len()
     );
     let mut buf = [T::default(); TILE * TILE];
+    let mut strip = [T::default(); STRIP * TILE];
     for i0 in (0..rows).step_by(TILE) {
         let ni = TILE.min(rows - i0);
         for j0 in (0..cols).step_by(TILE) {
@@ -49,11 +50,96 @@ pub(crate) fn transpose_into<T: Copy + Default, U>(
                 let start = offset + i0 + (j0 + j) * col_stride;
                 buf[j * TILE..j * TILE + ni].copy_from_slice(&src[start..start + ni]);
             }
-            for i in 0..ni {
-                let row = &mut out[(i0 + i) * cols + j0..(i0 + i) * cols + j0 + nj];
-                for (j, o) in row.iter_mut().enumerate() {
-                    *o = f(buf[j * TILE + i]);
+            // The tile's rows, STRIP at a time: gathered from buf's columns into `strip`
+            // (row-major), then written out as contiguous runs, which vectorise with any `f`.
+            for i in (0..ni).step_by(STRIP) {
+                gather_strip(&buf, i, nj, &mut strip);
+                for r in 0..STRIP.min(ni - i) {
+                    let row = &mut out[(i0 + i + r) * cols + j0..(i0 + i + r) * cols + j0 + nj];
+                    for (o, &x) in row.iter_mut().zip(&strip[r * TILE..r * TILE + nj]) {
+                        *o = f(x);
+                    }
                 }
+            }
+        }
+    }
+}
+
+/// Rows gathered at once from a tile: an 8 x 8 block is what one AVX register transpose
+/// handles.
+const STRIP: usize = 8;
+
+/// `strip[r * TILE + j] = buf[j * TILE + i + r]` for `r < STRIP`, `j < nj`: rows `i..i + 8`
+/// of the tile stored by columns in `buf`. `i` is a multiple of [`STRIP`], so the rows read
+/// stay inside the tile; rows past the matrix's edge hold earlier tiles' values (or the
+/// initial defaults) and are never written out.
+fn gather_strip<T: Copy>(buf: &[T; TILE * TILE], i: usize, nj: usize, strip: &mut [T; STRIP * TILE]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+    if std::mem::size_of::<T>() == 4 && std::mem::align_of::<T>() <= 4 {
+        for j in (0..nj).step_by(8) {
+            // SAFETY: `j < nj <= TILE` and both are multiples of 8 apart from `nj`, so
+            // `j + 8 <= TILE`: the eight loads read `buf[(j + c) * TILE + i..][..8]` with
+            // `i + 8 <= TILE`, and the eight stores write `strip[r * TILE + j..][..8]`, all
+            // inside the arrays. T is 4 bytes, moved bit for bit as f32 lanes (loads,
+            // shuffles and stores never alter bits), and the unaligned forms are used.
+            unsafe {
+                avx::transpose8x8(buf.as_ptr().add(j * TILE + i).cast(), TILE, strip.as_mut_ptr().add(j).cast(), TILE)
+            };
+        }
+        return;
+    }
+    for r in 0..STRIP {
+        for j in 0..nj {
+            strip[r * TILE + j] = buf[j * TILE + i + r];
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+mod avx {
+    use std::arch::x86_64::*;
+
+    /// Writes the transpose of the 8 x 8 block of 4-byte values at `src` (rows `src_stride`
+    /// elements apart) to `dst` (rows `dst_stride` apart).
+    ///
+    /// # Safety
+    /// The 8 rows of 8 values at `src` must be readable and those at `dst` writable.
+    #[inline(always)]
+    pub(super) unsafe fn transpose8x8(src: *const f32, src_stride: usize, dst: *mut f32, dst_stride: usize) {
+        // SAFETY: the caller guarantees the 64 reads and 64 writes are in bounds; AVX is
+        // enabled at compile time (the cfg on this module).
+        unsafe {
+            let r: [__m256; 8] = std::array::from_fn(|k| _mm256_loadu_ps(src.add(k * src_stride)));
+            // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves: the
+            // standard three-stage 8 x 8 transpose.
+            let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+            let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+            let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+            let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+            let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+            let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+            let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+            let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+            let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+            let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+            let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+            let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+            let out = [
+                _mm256_permute2f128_ps::<0x20>(u0, u4),
+                _mm256_permute2f128_ps::<0x20>(u1, u5),
+                _mm256_permute2f128_ps::<0x20>(u2, u6),
+                _mm256_permute2f128_ps::<0x20>(u3, u7),
+                _mm256_permute2f128_ps::<0x31>(u0, u4),
+                _mm256_permute2f128_ps::<0x31>(u1, u5),
+                _mm256_permute2f128_ps::<0x31>(u2, u6),
+                _mm256_permute2f128_ps::<0x31>(u3, u7),
+            ];
+            for (k, v) in out.into_iter().enumerate() {
+                _mm256_storeu_ps(dst.add(k * dst_stride), v);
             }
         }
     }
@@ -127,6 +213,29 @@ mod tests {
             for i in 0..rows {
                 for j in 0..cols {
                     assert_eq!(out[i * cols + j], 2 * (offset + i + j * stride) as i64, "{rows}x{cols} ({i}, {j})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn four_byte_values_take_the_register_path_bit_for_bit() {
+        // f32 and i32 go through the 8 x 8 register transpose where AVX is enabled; ragged
+        // edges, offsets and NaN payloads must come out as the definition says.
+        for (rows, cols, stride, offset) in [(8, 8, 8, 0), (13, 70, 16, 3), (64, 64, 1024, 0), (130, 9, 131, 1)] {
+            let src: Vec<f32> = (0..offset + rows + (cols - 1) * stride)
+                .map(|x| if x % 7 == 3 { f32::from_bits(0x7fc0_0000 | x as u32) } else { x as f32 })
+                .collect();
+            let mut out = vec![0.0f32; rows * cols];
+            transpose_into(&src, offset, rows, cols, stride, |x| x, &mut out);
+            let mut ints = vec![0i32; rows * cols];
+            let src_i: Vec<i32> = src.iter().map(|x| x.to_bits() as i32).collect();
+            transpose_into(&src_i, offset, rows, cols, stride, |x| x, &mut ints);
+            for i in 0..rows {
+                for j in 0..cols {
+                    let want = src[offset + i + j * stride].to_bits();
+                    assert_eq!(out[i * cols + j].to_bits(), want, "{rows}x{cols} ({i}, {j})");
+                    assert_eq!(ints[i * cols + j] as u32, want, "{rows}x{cols} ({i}, {j}) as i32");
                 }
             }
         }
