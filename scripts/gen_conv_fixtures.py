@@ -13,7 +13,8 @@ parameters; float32 and float64; contiguous, transposed (last two dims) and empt
 * conv1d, conv2d, conv_transpose2d: F.conv1d / F.conv2d / F.conv_transpose2d with stride,
   padding (numbers, 'same', 'valid'), dilation, groups, output_padding, unbatched inputs.
 * unfold, fold: F.unfold / F.fold.
-* max_pool2d (with its int64 indices), avg_pool2d, adaptive_avg_pool2d.
+* max_pool2d and max_pool1d (with their int64 indices), avg_pool2d, avg_pool1d,
+  adaptive_avg_pool2d.
 * upsample_nearest: F.interpolate(mode='nearest') by size or scale_factor (3-D to 5-D inputs).
 * batch_norm (with running_mean / running_var before and after), group_norm.
 * dropout2d: the channel masks after manual_seed(s), bit for bit, and the next draw.
@@ -305,6 +306,62 @@ def avg_pool_cases():
     return cases
 
 
+def max_pool1d_cases():
+    cases = []
+    # name, x shape, kernel, stride, padding, dilation, ceil_mode, layout, dtype, values
+    specs = [
+        ("k2", [2, 3, 8], 2, 2, 0, 1, False, "contiguous", F32, "randn"),
+        ("k3_s2_p1", [1, 2, 9], 3, 2, 1, 1, False, "contiguous", F32, "randn"),
+        ("ceil_mode", [1, 2, 8], 3, 2, 1, 1, True, "contiguous", F32, "randn"),
+        ("dil2", [1, 2, 9], 2, 1, 1, 2, False, "contiguous", F32, "randn"),
+        ("ties", [1, 2, 9], 3, 1, 1, 1, False, "contiguous", F32, "ties"),
+        ("nan", [1, 1, 6], 2, 1, 0, 1, False, "contiguous", F32, "nan"),
+        ("unbatched", [3, 7], 2, 2, 1, 1, True, "contiguous", F32, "randn"),
+        ("transposed", [2, 5, 6], 3, 2, 1, 1, False, "transposed", F32, "randn"),
+        ("empty_batch", [0, 2, 6], 2, 2, 0, 1, False, "contiguous", F32, "randn"),
+        ("k3_s2_p1_f64", [2, 2, 7], 3, 2, 1, 1, True, "contiguous", F64, "randn"),
+    ]
+    for i, (name, xs, k, s, p, d, ceil, layout, dt, vals) in enumerate(specs):
+        torch.manual_seed(650 + i)
+        x = rnd(xs, dt)
+        if vals == "ties":
+            x = torch.round(x)
+        elif vals == "nan":
+            x[0, 0, 2] = float("nan")
+        fn = lambda x, k=k, s=s, p=p, d=d, c=ceil: F.max_pool1d(x, k, s, p, d, c, True)  # noqa: E731
+        args = {"kernel_size": k, "stride": s, "padding": p, "dilation": d, "ceil_mode": ceil}
+        case = run(name, fn, x, layout, [], args, i)
+        # The values without indices take PyTorch's separate no-grad kernel: they must agree.
+        plain = F.max_pool1d(make_input(x, layout), k, s, p, d, ceil)
+        assert torch.equal(plain.nan_to_num(7.0), fn(make_input(x, layout))[0].nan_to_num(7.0)), name
+        cases.append(case)
+    return cases
+
+
+def avg_pool1d_cases():
+    cases = []
+    # name, x shape, kernel, stride, padding, ceil_mode, count_include_pad
+    specs = [
+        ("k2", [2, 3, 8], 2, 2, 0, False, True, "contiguous", F32),
+        ("k3_s2_p1", [1, 2, 9], 3, 2, 1, False, True, "contiguous", F32),
+        ("exclude_pad", [1, 2, 9], 3, 2, 1, False, False, "contiguous", F32),
+        ("ceil_mode", [1, 2, 8], 3, 2, 1, True, True, "contiguous", F32),
+        ("ceil_mode_exclude_pad", [1, 2, 8], 3, 2, 1, True, False, "contiguous", F32),
+        ("stride1", [1, 2, 6], 4, 1, 2, False, True, "contiguous", F32),
+        ("unbatched", [3, 7], 2, 2, 1, True, False, "contiguous", F32),
+        ("transposed", [2, 5, 6], 3, 2, 1, False, True, "transposed", F32),
+        ("empty_batch", [0, 2, 6], 2, 2, 0, False, True, "contiguous", F32),
+        ("exclude_pad_f64", [2, 2, 7], 3, 2, 1, True, False, "contiguous", F64),
+    ]
+    for i, (name, xs, k, s, p, ceil, cip, layout, dt) in enumerate(specs):
+        torch.manual_seed(750 + i)
+        x = rnd(xs, dt)
+        fn = lambda x, k=k, s=s, p=p, c=ceil, cip=cip: F.avg_pool1d(x, k, s, p, c, cip)  # noqa: E731
+        args = {"kernel_size": k, "stride": s, "padding": p, "ceil_mode": ceil, "count_include_pad": cip}
+        cases.append(run(name, fn, x, layout, [], args, i))
+    return cases
+
+
 def adaptive_cases():
     cases = []
     specs = [
@@ -482,6 +539,45 @@ def errors():
         "avg_pool2d_pad": error_of(lambda: F.avg_pool2d(o(1, 1, 4, 4), 3, 1, 2)),
         "avg_pool2d_too_small": error_of(lambda: F.avg_pool2d(o(1, 1, 2, 2), 3)),
         "avg_pool2d_divisor_zero": error_of(lambda: F.avg_pool2d(o(1, 1, 4, 4), 2, 2, 0, False, True, 0)),
+        # 2-D pooling's argument checks, in PyTorch's order: stride and effective padding per
+        # dim, then kernel, dilation, empty dims, plain padding, output size.
+        "max_pool2d_kernel0": error_of(lambda: F.max_pool2d(o(1, 1, 4, 4), 0, 1)),
+        "max_pool2d_stride0": error_of(lambda: F.max_pool2d(o(1, 1, 4, 4), 0, 0)),
+        "max_pool2d_dilation0": error_of(lambda: F.max_pool2d(o(1, 1, 4, 4), 2, 1, 0, 0)),
+        "max_pool2d_pad_rect": error_of(lambda: F.max_pool2d(o(1, 1, 9, 9), (4, 2), 1, (2, 2))),
+        "max_pool2d_pad_dilated": error_of(lambda: F.max_pool2d(o(1, 1, 9, 9), 3, 1, (1, 2), 2)),
+        "max_pool2d_empty_channels": error_of(lambda: F.max_pool2d(o(2, 0, 4, 4), 2)),
+        "max_pool2d_empty_plane": error_of(lambda: F.max_pool2d(o(2, 3, 0, 4), 2)),
+        "max_pool2d_empty_unbatched": error_of(lambda: F.max_pool2d(o(0, 4, 4), 2)),
+        "max_pool2d_empty_kernel0": error_of(lambda: F.max_pool2d(o(1, 0, 4, 4), 0, 1)),
+        "max_pool2d_empty_pad": error_of(lambda: F.max_pool2d(o(1, 0, 4, 4), 2, 1, 2)),
+        "avg_pool2d_kernel0": error_of(lambda: F.avg_pool2d(o(1, 1, 4, 4), (2, 0), 1)),
+        "avg_pool2d_stride0": error_of(lambda: F.avg_pool2d(o(1, 1, 4, 4), 0)),
+        "avg_pool2d_empty_width": error_of(lambda: F.avg_pool2d(o(2, 3, 4, 0), 2)),
+        "avg_pool2d_divisor_zero_first": error_of(lambda: F.avg_pool2d(o(1, 0, 4, 4), 0, 1, 0, False, True, 0)),
+        "max_pool1d_rank": error_of(lambda: F.max_pool1d(o(10), 0)),
+        "max_pool1d_rank4": error_of(lambda: F.max_pool1d(o(1, 2, 3, 10), 2)),
+        "max_pool1d_empty": error_of(lambda: F.max_pool1d(o(2, 0, 4), 2)),
+        "max_pool1d_empty_length": error_of(lambda: F.max_pool1d(o(3, 0), 2)),
+        "max_pool1d_kernel0": error_of(lambda: F.max_pool1d(o(2, 3, 10), 0, 1)),
+        "max_pool1d_stride0": error_of(lambda: F.max_pool1d(o(2, 3, 10), 3, 0)),
+        "max_pool1d_pad": error_of(lambda: F.max_pool1d(o(2, 3, 10), 3, 1, 2)),
+        "max_pool1d_dilation0": error_of(lambda: F.max_pool1d(o(2, 3, 10), 3, 1, 0, 0)),
+        "max_pool1d_too_small": error_of(lambda: F.max_pool1d(o(2, 3, 10), 11)),
+        "max_pool1d_too_small_dilated": error_of(lambda: F.max_pool1d(o(2, 3, 5), 3, 1, 0, 3)),
+        "max_pool1d_long": error_of(lambda: F.max_pool1d(torch.ones(1, 10, dtype=torch.int64), 2)),
+        "max_pool1d_indices_rank": error_of(lambda: F.max_pool1d(o(10), 2, return_indices=True)),
+        "max_pool1d_indices_kernel0": error_of(lambda: F.max_pool1d(o(2, 3, 10), 0, 1, return_indices=True)),
+        "max_pool1d_indices_pad": error_of(lambda: F.max_pool1d(o(2, 3, 10), 3, 1, 2, return_indices=True)),
+        "max_pool1d_indices_empty": error_of(lambda: F.max_pool1d(o(2, 0, 10), 2, return_indices=True)),
+        "max_pool1d_indices_too_small": error_of(lambda: F.max_pool1d(o(2, 3, 10), 11, return_indices=True)),
+        "avg_pool1d_rank": error_of(lambda: F.avg_pool1d(o(10), 2)),
+        "avg_pool1d_rank4": error_of(lambda: F.avg_pool1d(o(1, 2, 3, 10), 2)),
+        "avg_pool1d_kernel0": error_of(lambda: F.avg_pool1d(o(2, 3, 4), 0, 1)),
+        "avg_pool1d_stride0": error_of(lambda: F.avg_pool1d(o(2, 3, 10), 2, 0)),
+        "avg_pool1d_pad": error_of(lambda: F.avg_pool1d(o(2, 3, 10), 3, 1, 2)),
+        "avg_pool1d_empty": error_of(lambda: F.avg_pool1d(o(2, 0, 4), 2)),
+        "avg_pool1d_too_small": error_of(lambda: F.avg_pool1d(o(2, 3, 10), 11)),
         "adaptive_avg_pool2d_rank": error_of(lambda: F.adaptive_avg_pool2d(o(4, 4), 2)),
         "adaptive_avg_pool2d_empty": error_of(lambda: F.adaptive_avg_pool2d(o(1, 0, 4, 4), 2)),
         "upsample_rank": error_of(lambda: F.interpolate(o(2, 2), scale_factor=2.0, mode="nearest")),
@@ -526,6 +622,10 @@ def module_cases():
         "max_pool_opts": repr(nn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True)),
         "max_pool_rect": repr(nn.MaxPool2d((2, 3))),
         "avg_pool": repr(nn.AvgPool2d(2)),
+        "max_pool1d": repr(nn.MaxPool1d(3)),
+        "max_pool1d_opts": repr(nn.MaxPool1d(3, stride=2, padding=1, dilation=2, ceil_mode=True)),
+        "avg_pool1d": repr(nn.AvgPool1d(3)),
+        "avg_pool1d_opts": repr(nn.AvgPool1d(3, stride=1, padding=1, ceil_mode=True, count_include_pad=False)),
         "adaptive": repr(nn.AdaptiveAvgPool2d((2, 3))),
         "batch_norm2d": repr(nn.BatchNorm2d(16)),
         "batch_norm1d": repr(nn.BatchNorm1d(4, momentum=None, affine=False)),
@@ -564,6 +664,8 @@ def main():
         "fold": fold_cases(),
         "max_pool2d": max_pool_cases(),
         "avg_pool2d": avg_pool_cases(),
+        "max_pool1d": max_pool1d_cases(),
+        "avg_pool1d": avg_pool1d_cases(),
         "adaptive_avg_pool2d": adaptive_cases(),
         "upsample_nearest": upsample_cases(),
         "batch_norm": batch_norm_cases(),

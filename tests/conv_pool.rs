@@ -11,6 +11,7 @@ use common::{assert_close, input_from, load_fixture, tensor_from};
 use serde_json::Value;
 use std::sync::OnceLock;
 use torchlight::autograd::{self, gradcheck, GradOptions, GradcheckOptions};
+use torchlight::nn;
 use torchlight::nn::functional::{self as F, Padding, Size2};
 use torchlight::{DType, Tensor};
 
@@ -247,6 +248,43 @@ fn avg_pool2d_matches_torch() {
 }
 
 #[test]
+fn max_pool1d_matches_torch() {
+    for c in cases("max_pool1d") {
+        let a = &c["args"];
+        let (k, s, p, d) = (us(&a["kernel_size"]), us(&a["stride"]), us(&a["padding"]), us(&a["dilation"]));
+        let ceil = b(&a["ceil_mode"]);
+        let ran = check_case("max_pool1d", c, |x, _| {
+            let (y, i) = F::try_max_pool1d_with_indices(x, k, s, p, d, ceil)?;
+            // The values-only entry point (with its own argument checks) gives the same values,
+            // through the layer too.
+            let y2 = F::try_max_pool1d(&x.detach(), k, s, p, d, ceil)?;
+            let layer = nn::MaxPool1d::new(k).stride(s).padding(p).dilation(d).ceil_mode(ceil);
+            let y3 = layer.try_forward(&x.detach())?;
+            let bits = |t: &Tensor| t.to_vec::<f64>().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&y2), bits(&y));
+            assert_eq!(bits(&y3), bits(&y));
+            Ok((y, Some(i)))
+        });
+        assert_eq!(ran.indices.unwrap().dtype(), DType::I64);
+    }
+}
+
+#[test]
+fn avg_pool1d_matches_torch() {
+    for c in cases("avg_pool1d") {
+        let a = &c["args"];
+        let (k, s, p) = (us(&a["kernel_size"]), us(&a["stride"]), us(&a["padding"]));
+        let (ceil, cip) = (b(&a["ceil_mode"]), b(&a["count_include_pad"]));
+        check_case("avg_pool1d", c, |x, _| {
+            let layer = nn::AvgPool1d::new(k).stride(s).padding(p).ceil_mode(ceil).count_include_pad(cip);
+            let y = F::try_avg_pool1d(x, k, s, p, ceil, cip)?;
+            assert_eq!(layer.try_forward(&x.detach())?.to_vec::<f64>(), y.to_vec::<f64>());
+            Ok((y, None))
+        });
+    }
+}
+
+#[test]
 fn adaptive_avg_pool2d_matches_torch() {
     for c in cases("adaptive_avg_pool2d") {
         let o = size2(&c["args"]["output_size"]);
@@ -363,6 +401,43 @@ fn errors_match_torch() {
         ("avg_pool2d_pad", err(F::try_avg_pool2d(&o(&[1, 1, 4, 4]), 3, 1, 2, false, true, None))),
         ("avg_pool2d_too_small", err(F::try_avg_pool2d(&o(&[1, 1, 2, 2]), 3, 3, 0, false, true, None))),
         ("avg_pool2d_divisor_zero", err(F::try_avg_pool2d(&o(&[1, 1, 4, 4]), 2, 2, 0, false, true, Some(0)))),
+        ("max_pool2d_kernel0", err(F::try_max_pool2d(&o(&[1, 1, 4, 4]), 0, 1, 0, 1, false))),
+        ("max_pool2d_stride0", err(F::try_max_pool2d(&o(&[1, 1, 4, 4]), 0, 0, 0, 1, false))),
+        ("max_pool2d_dilation0", err(F::try_max_pool2d(&o(&[1, 1, 4, 4]), 2, 1, 0, 0, false))),
+        ("max_pool2d_pad_rect", err(F::try_max_pool2d(&o(&[1, 1, 9, 9]), (4, 2), 1, 2, 1, false))),
+        ("max_pool2d_pad_dilated", err(F::try_max_pool2d(&o(&[1, 1, 9, 9]), 3, 1, (1, 2), 2, false))),
+        ("max_pool2d_empty_channels", err(F::try_max_pool2d(&o(&[2, 0, 4, 4]), 2, 2, 0, 1, false))),
+        ("max_pool2d_empty_plane", err(F::try_max_pool2d(&o(&[2, 3, 0, 4]), 2, 2, 0, 1, false))),
+        ("max_pool2d_empty_unbatched", err(F::try_max_pool2d(&o(&[0, 4, 4]), 2, 2, 0, 1, false))),
+        ("max_pool2d_empty_kernel0", err(F::try_max_pool2d(&o(&[1, 0, 4, 4]), 0, 1, 0, 1, false))),
+        ("max_pool2d_empty_pad", err(F::try_max_pool2d(&o(&[1, 0, 4, 4]), 2, 1, 2, 1, false))),
+        ("avg_pool2d_kernel0", err(F::try_avg_pool2d(&o(&[1, 1, 4, 4]), (2, 0), 1, 0, false, true, None))),
+        ("avg_pool2d_stride0", err(F::try_avg_pool2d(&o(&[1, 1, 4, 4]), 0, 0, 0, false, true, None))),
+        ("avg_pool2d_empty_width", err(F::try_avg_pool2d(&o(&[2, 3, 4, 0]), 2, 2, 0, false, true, None))),
+        ("avg_pool2d_divisor_zero_first", err(F::try_avg_pool2d(&o(&[1, 0, 4, 4]), 0, 1, 0, false, true, Some(0)))),
+        ("max_pool1d_rank", err(F::try_max_pool1d(&o(&[10]), 0, 0, 0, 1, false))),
+        ("max_pool1d_rank4", err(F::try_max_pool1d(&o(&[1, 2, 3, 10]), 2, 2, 0, 1, false))),
+        ("max_pool1d_empty", err(F::try_max_pool1d(&o(&[2, 0, 4]), 2, 2, 0, 1, false))),
+        ("max_pool1d_empty_length", err(F::try_max_pool1d(&o(&[3, 0]), 2, 2, 0, 1, false))),
+        ("max_pool1d_kernel0", err(F::try_max_pool1d(&o(&[2, 3, 10]), 0, 1, 0, 1, false))),
+        ("max_pool1d_stride0", err(F::try_max_pool1d(&o(&[2, 3, 10]), 3, 0, 0, 1, false))),
+        ("max_pool1d_pad", err(F::try_max_pool1d(&o(&[2, 3, 10]), 3, 1, 2, 1, false))),
+        ("max_pool1d_dilation0", err(F::try_max_pool1d(&o(&[2, 3, 10]), 3, 1, 0, 0, false))),
+        ("max_pool1d_too_small", err(F::try_max_pool1d(&o(&[2, 3, 10]), 11, 11, 0, 1, false))),
+        ("max_pool1d_too_small_dilated", err(F::try_max_pool1d(&o(&[2, 3, 5]), 3, 1, 0, 3, false))),
+        ("max_pool1d_long", err(F::try_max_pool1d(&Tensor::ones_dtype(&[1, 10], DType::I64), 2, 2, 0, 1, false))),
+        ("max_pool1d_indices_rank", err(F::try_max_pool1d_with_indices(&o(&[10]), 2, 2, 0, 1, false))),
+        ("max_pool1d_indices_kernel0", err(F::try_max_pool1d_with_indices(&o(&[2, 3, 10]), 0, 1, 0, 1, false))),
+        ("max_pool1d_indices_pad", err(F::try_max_pool1d_with_indices(&o(&[2, 3, 10]), 3, 1, 2, 1, false))),
+        ("max_pool1d_indices_empty", err(F::try_max_pool1d_with_indices(&o(&[2, 0, 10]), 2, 2, 0, 1, false))),
+        ("max_pool1d_indices_too_small", err(F::try_max_pool1d_with_indices(&o(&[2, 3, 10]), 11, 11, 0, 1, false))),
+        ("avg_pool1d_rank", err(F::try_avg_pool1d(&o(&[10]), 2, 2, 0, false, true))),
+        ("avg_pool1d_rank4", err(F::try_avg_pool1d(&o(&[1, 2, 3, 10]), 2, 2, 0, false, true))),
+        ("avg_pool1d_kernel0", err(F::try_avg_pool1d(&o(&[2, 3, 4]), 0, 1, 0, false, true))),
+        ("avg_pool1d_stride0", err(F::try_avg_pool1d(&o(&[2, 3, 10]), 2, 0, 0, false, true))),
+        ("avg_pool1d_pad", err(F::try_avg_pool1d(&o(&[2, 3, 10]), 3, 1, 2, false, true))),
+        ("avg_pool1d_empty", err(F::try_avg_pool1d(&o(&[2, 0, 4]), 2, 2, 0, false, true))),
+        ("avg_pool1d_too_small", err(F::try_avg_pool1d(&o(&[2, 3, 10]), 11, 11, 0, false, true))),
         ("adaptive_avg_pool2d_rank", err(F::try_adaptive_avg_pool2d(&o(&[4, 4]), 2))),
         ("upsample_none", err(F::try_upsample_nearest(&o(&[1, 1, 2]), None, None))),
         ("upsample_both", err(F::try_upsample_nearest(&o(&[1, 1, 2]), Some(&[4]), Some(&[2.0])))),
@@ -483,6 +558,8 @@ fn pooling_gradcheck() {
     check(|t| F::avg_pool2d(&t[0], 3, 2, 1, true, false, None), &[randn64(&[1, 2, 5, 5])]);
     check(|t| F::avg_pool2d(&t[0], [2, 3], [1, 2], [1, 0], false, true, Some(4)), &[randn64(&[1, 1, 4, 5])]);
     check(|t| F::adaptive_avg_pool2d(&t[0], [3, 2]), &[randn64(&[1, 2, 5, 4])]);
+    check(|t| F::max_pool1d(&t[0], 3, 2, 1, 2, true), &[randn64(&[2, 3, 9])]);
+    check(|t| F::avg_pool1d(&t[0], 3, 2, 1, true, false), &[randn64(&[3, 8])]);
     check(|t| F::upsample_nearest(&t[0], None, Some(&[1.5, 2.0])), &[randn64(&[1, 1, 3, 2])]);
 }
 

@@ -1,5 +1,6 @@
-//! 2-D pooling: `max_pool2d` (with indices), `avg_pool2d` and `adaptive_avg_pool2d`, on
-//! `[n, c, h, w]` or unbatched `[c, h, w]` inputs.
+//! Pooling: `max_pool2d` (with indices), `avg_pool2d` and `adaptive_avg_pool2d`, on
+//! `[n, c, h, w]` or unbatched `[c, h, w]` inputs, and `max_pool1d` / `avg_pool1d` on
+//! `[n, c, l]` or `[c, l]`, which PyTorch computes as the 2-D ops over one row.
 //!
 //! Max pooling has its own kernels and a `MaxPool2DWithIndicesBackward0` node that routes
 //! each gradient to the element that won (a `scatter_add`, in one kernel when no graph of
@@ -49,38 +50,64 @@ fn as_batched(op: &str, input: &Tensor) -> Result<(Tensor, bool)> {
     }
 }
 
-/// The window geometry and output plane of a pooling op, after PyTorch's checks.
-fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<Window2d> {
-    let s = x.shape();
-    if p.kernel.contains(&0) || p.stride.contains(&0) || p.dilation.contains(&0) {
+/// PyTorch's checks in `pooling_output_shape`, made for each dim (rows, then columns)
+/// before any other check of the window: a zero stride, and padding wider than half the
+/// dilated window (in signed arithmetic, as PyTorch's `int64_t`, so a zero kernel counts as
+/// a window of `1 - dilation`).
+fn check_output_dim(k: usize, pad: usize, stride: usize, dilation: usize) -> Result<()> {
+    if stride == 0 {
+        return Err(Error::Runtime("stride should not be zero".into()));
+    }
+    if pad as i64 > ((k as i64 - 1) * dilation as i64 + 1) / 2 {
         return Err(Error::Runtime(format!(
-            "{op}: kernel size, stride and dilation should be greater than zero, but got kH: {} kW: {} dH: {} dW: {} dilationH: {} dilationW: {}",
-            p.kernel[0], p.kernel[1], p.stride[0], p.stride[1], p.dilation[0], p.dilation[1]
+            "pad should be at most half of effective kernel size, but got pad={pad}, kernel_size={k} and dilation={dilation}"
+        )));
+    }
+    Ok(())
+}
+
+/// The window geometry and output plane of a pooling op, after PyTorch's checks, in
+/// PyTorch's order (`pooling_output_shape`, then `pool2d_shape_check`). `x` is the input as
+/// 4-D; `shape` is the shape the caller passed, which the messages print.
+fn pool_geometry(shape: &[usize], x: &Tensor, p: &PoolParams) -> Result<Window2d> {
+    for d in 0..2 {
+        check_output_dim(p.kernel[d], p.padding[d], p.stride[d], p.dilation[d])?;
+    }
+    if p.kernel.contains(&0) {
+        return Err(Error::Runtime(format!(
+            "kernel size should be greater than zero, but got kH: {} kW: {}",
+            p.kernel[0], p.kernel[1]
+        )));
+    }
+    if p.dilation.contains(&0) {
+        return Err(Error::Runtime(format!(
+            "dilation should be greater than zero, but got dilationH: {} dilationW: {}",
+            p.dilation[0], p.dilation[1]
+        )));
+    }
+    // Only the batch dim may be empty.
+    if shape[shape.len() - 3..].contains(&0) {
+        return Err(Error::Runtime(format!(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:{shape:?}"
         )));
     }
     if p.padding[0] > p.kernel[0] / 2 || p.padding[1] > p.kernel[1] / 2 {
         return Err(Error::Runtime(format!(
-            "pad should be at most half of effective kernel size, but got pad={}, kernel_size={} and dilation={}",
-            p.padding[0].max(p.padding[1]),
-            p.kernel[0],
-            p.dilation[0]
+            "pad should be smaller than or equal to half of kernel size, but got padW = {}, padH = {}, kW = {}, kH = {}",
+            p.padding[1], p.padding[0], p.kernel[1], p.kernel[0]
         )));
     }
+    let s = x.shape();
     let plane = [s[2], s[3]];
-    let mut out = [0usize; 2];
-    for d in 0..2 {
-        let o = pooled_len(plane[d], p.kernel[d], p.padding[d], p.stride[d], p.dilation[d], p.ceil_mode);
-        if o < 1 || s[1] == 0 {
-            let o2: Vec<isize> = (0..2)
-                .map(|d| pooled_len(plane[d], p.kernel[d], p.padding[d], p.stride[d], p.dilation[d], p.ceil_mode))
-                .collect();
-            return Err(Error::Runtime(format!(
-                "Given input size: ({}x{}x{}). Calculated output size: ({}x{}x{}). Output size is too small",
-                s[1], s[2], s[3], s[1], o2[0], o2[1]
-            )));
-        }
-        out[d] = o as usize;
+    let o = |d: usize| pooled_len(plane[d], p.kernel[d], p.padding[d], p.stride[d], p.dilation[d], p.ceil_mode);
+    let (oh, ow) = (o(0), o(1));
+    if oh < 1 || ow < 1 {
+        return Err(Error::Runtime(format!(
+            "Given input size: ({}x{}x{}). Calculated output size: ({}x{oh}x{ow}). Output size is too small",
+            s[1], s[2], s[3], s[1]
+        )));
     }
+    let out = [oh as usize, ow as usize];
     // Under ceil_mode the last windows may run past the padding; they are clipped there.
     let g = Window2d {
         kernel: p.kernel,
@@ -96,7 +123,7 @@ fn pool_geometry(op: &str, x: &Tensor, p: &PoolParams) -> Result<Window2d> {
 /// `max_pool2d(..., return_indices=True)`: the maxima and the flat index of each in its plane.
 pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<(Tensor, Tensor)> {
     let (x, batched) = as_batched("max_pool2d", input)?;
-    let g = pool_geometry("max_pool2d", &x, p)?;
+    let g = pool_geometry(input.shape(), &x, p)?;
     let out = g.output;
     let s = x.shape().to_vec();
     let planes = s[0] * s[1];
@@ -152,6 +179,101 @@ pub(crate) fn max_pool2d_with_indices(input: &Tensor, p: &PoolParams) -> Result<
     Ok((values, indices))
 }
 
+/// The 2-D parameters of a 1-D window: one row, the window along the columns.
+fn as_2d(kernel: usize, stride: usize, padding: usize, dilation: usize, ceil_mode: bool) -> PoolParams {
+    PoolParams { kernel: [1, kernel], stride: [1, stride], padding: [0, padding], dilation: [1, dilation], ceil_mode }
+}
+
+/// PyTorch's `checkDimRange` for the 1-D pooling ops that take `[c, l]` or `[n, c, l]`.
+fn check_1d_rank(op: &str, input: &Tensor) -> Result<()> {
+    match input.dim() {
+        2 | 3 => Ok(()),
+        d => Err(Error::Runtime(format!(
+            "Expected 2 to 3 dimensions, but got {d}-dimensional tensor for argument #1 'self' (while checking arguments for {op})"
+        ))),
+    }
+}
+
+/// `max_pool1d` without indices, with PyTorch's `check_max_pool1d` messages; the values come
+/// from `max_pool2d_with_indices` on the input with a row dim added, as PyTorch computes them
+/// whenever a gradient is wanted (its separate no-grad kernel takes the same maxima).
+pub(crate) fn max_pool1d(
+    input: &Tensor,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> Result<Tensor> {
+    let shape = input.shape();
+    // Only the batch dim may be empty.
+    if !matches!(shape.len(), 2 | 3) || shape[shape.len() - 2..].contains(&0) {
+        return Err(Error::Runtime(format!(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{shape:?}"
+        )));
+    }
+    let fail = |what: String| Err(Error::Runtime(format!("max_pool1d() {what}")));
+    if kernel == 0 {
+        return fail("kernel_size must be greater than zero, but got 0".into());
+    }
+    if stride == 0 {
+        return fail("stride must be greater than zero, but got 0".into());
+    }
+    if padding > kernel / 2 {
+        return fail(format!(
+            "padding should be at most half of kernel size, but got padding={padding} and kernel_size={kernel}"
+        ));
+    }
+    if dilation == 0 {
+        return fail("dilation must be greater than zero, but got 0".into());
+    }
+    let out = pooled_len(shape[shape.len() - 1], kernel, padding, stride, dilation, ceil_mode);
+    if out < 1 {
+        return fail(format!("Invalid computed output size: {out}"));
+    }
+    if !input.dtype().is_floating_point() {
+        return Err(Error::NotImplemented(format!(
+            "\"max_pool1d_impl\" not implemented for '{}'",
+            input.dtype().scalar_name()
+        )));
+    }
+    let (values, _) =
+        max_pool2d_with_indices(&input.unsqueeze(-2), &as_2d(kernel, stride, padding, dilation, ceil_mode))?;
+    Ok(values.squeeze_dim(-2))
+}
+
+/// `max_pool1d_with_indices`: PyTorch checks the rank, then runs `max_pool2d_with_indices` on
+/// the input with a row dim added (so its messages name the 4-D or 3-D shape); the indices
+/// are positions along the length.
+pub(crate) fn max_pool1d_with_indices(
+    input: &Tensor,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> Result<(Tensor, Tensor)> {
+    check_1d_rank("max_pool1d", input)?;
+    let (values, indices) =
+        max_pool2d_with_indices(&input.unsqueeze(-2), &as_2d(kernel, stride, padding, dilation, ceil_mode))?;
+    Ok((values.squeeze_dim(-2), indices.squeeze_dim(-2)))
+}
+
+/// `avg_pool1d`: PyTorch checks the rank, then runs `avg_pool2d` on the input with a row dim
+/// added.
+pub(crate) fn avg_pool1d(
+    input: &Tensor,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> Result<Tensor> {
+    check_1d_rank("avg_pool1d", input)?;
+    let y = avg_pool2d(&input.unsqueeze(-2), &as_2d(kernel, stride, padding, 1, ceil_mode), count_include_pad, None)?;
+    Ok(y.squeeze_dim(-2))
+}
+
 /// `avg_pool2d`: window sums divided by `divisor_override`, or by the window's size counting
 /// padding (`count_include_pad`) or not; windows are clipped as PyTorch clips them.
 pub(crate) fn avg_pool2d(
@@ -167,7 +289,7 @@ pub(crate) fn avg_pool2d(
         return Err(not_implemented("avg_pool2d", input.dtype()));
     }
     let (x, batched) = as_batched("avg_pool2d", input)?;
-    let g = pool_geometry("avg_pool2d", &x, p)?;
+    let g = pool_geometry(input.shape(), &x, p)?;
     let out = g.output;
     let s = x.shape().to_vec();
     let planes = x.reshape_usize(&[s[0] * s[1], 1, s[2], s[3]]);

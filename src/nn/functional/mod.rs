@@ -45,8 +45,9 @@ pub use loss::{
 pub use nll::{cross_entropy, nll_loss, try_cross_entropy, try_nll_loss};
 pub use norm::{batch_norm, group_norm, try_batch_norm, try_group_norm};
 pub use pooling::{
-    adaptive_avg_pool2d, avg_pool2d, max_pool2d, max_pool2d_with_indices, try_adaptive_avg_pool2d, try_avg_pool2d,
-    try_max_pool2d, try_max_pool2d_with_indices, try_upsample_nearest, upsample_nearest,
+    adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+    max_pool2d_with_indices, try_adaptive_avg_pool2d, try_avg_pool1d, try_avg_pool2d, try_max_pool1d,
+    try_max_pool1d_with_indices, try_max_pool2d, try_max_pool2d_with_indices, try_upsample_nearest, upsample_nearest,
 };
 
 /// Maps every element of a float tensor with one formula written once for both precisions:

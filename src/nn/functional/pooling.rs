@@ -1,4 +1,5 @@
-//! `F.max_pool2d`, `F.avg_pool2d`, `F.adaptive_avg_pool2d` and nearest-neighbour upsampling.
+//! `F.max_pool1d`, `F.avg_pool1d`, `F.max_pool2d`, `F.avg_pool2d`, `F.adaptive_avg_pool2d`
+//! and nearest-neighbour upsampling.
 
 use super::Size2;
 use crate::error::unwrap;
@@ -135,6 +136,128 @@ pub fn try_avg_pool2d(
         ceil_mode,
     };
     pool::avg_pool2d(input, &p, count_include_pad, divisor_override)
+}
+
+/// Max pooling over `[n, c, l]` or `[c, l]` (`F.max_pool1d`). Arguments in PyTorch's order;
+/// PyTorch's defaults are stride = kernel_size, padding 0, dilation 1, no ceil_mode.
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let x = Tensor::from_vec(vec![1.0f32, 3.0, 2.0, 5.0, 4.0], &[1, 5]);
+/// assert_eq!(F::max_pool1d(&x, 2, 2, 0, 1, false).to_vec::<f32>(), vec![3.0, 5.0]);
+/// assert_eq!(F::max_pool1d(&x, 2, 2, 0, 1, true).to_vec::<f32>(), vec![3.0, 5.0, 4.0]);
+/// ```
+#[track_caller]
+pub fn max_pool1d(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> Tensor {
+    unwrap(try_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode))
+}
+
+/// Fallible twin of [`max_pool1d`].
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let e = F::try_max_pool1d(&Tensor::ones(&[2, 4]), 3, 1, 2, 1, false).unwrap_err();
+/// assert_eq!(e.to_string(), "max_pool1d() padding should be at most half of kernel size, but got padding=2 and kernel_size=3");
+/// ```
+pub fn try_max_pool1d(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> Result<Tensor> {
+    pool::max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+/// [`max_pool1d`] that also returns the position of each maximum along the length
+/// (`F.max_pool1d(..., return_indices=True)`; the indices are int64).
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let x = Tensor::from_vec(vec![1.0f32, 3.0, 2.0, 5.0, 4.0], &[1, 5]);
+/// let (_, idx) = F::max_pool1d_with_indices(&x, 3, 1, 1, 1, false);
+/// assert_eq!(idx.to_vec::<i64>(), vec![1, 1, 3, 3, 3]);
+/// ```
+#[track_caller]
+pub fn max_pool1d_with_indices(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> (Tensor, Tensor) {
+    unwrap(try_max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode))
+}
+
+/// Fallible twin of [`max_pool1d_with_indices`].
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// assert!(F::try_max_pool1d_with_indices(&Tensor::ones(&[4]), 2, 2, 0, 1, false).is_err());
+/// ```
+pub fn try_max_pool1d_with_indices(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    ceil_mode: bool,
+) -> Result<(Tensor, Tensor)> {
+    pool::max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+/// Average pooling over `[n, c, l]` or `[c, l]` (`F.avg_pool1d`). Arguments in PyTorch's
+/// order; PyTorch's defaults are stride = kernel_size, padding 0, ceil_mode false,
+/// count_include_pad true.
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let x = Tensor::from_vec(vec![1.0f32, 3.0, 2.0, 6.0], &[1, 4]);
+/// assert_eq!(F::avg_pool1d(&x, 2, 2, 0, false, true).to_vec::<f32>(), vec![2.0, 4.0]);
+/// // Padding counts in the divisor unless count_include_pad is false.
+/// assert_eq!(F::avg_pool1d(&x, 2, 2, 1, false, true).to_vec::<f32>(), vec![0.5, 2.5, 3.0]);
+/// assert_eq!(F::avg_pool1d(&x, 2, 2, 1, false, false).to_vec::<f32>(), vec![1.0, 2.5, 6.0]);
+/// ```
+#[track_caller]
+pub fn avg_pool1d(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> Tensor {
+    unwrap(try_avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad))
+}
+
+/// Fallible twin of [`avg_pool1d`].
+///
+/// ```
+/// use torchlight::{nn::functional as F, Tensor};
+/// let e = F::try_avg_pool1d(&Tensor::ones(&[1, 2, 3, 4]), 2, 2, 0, false, true).unwrap_err();
+/// assert_eq!(
+///     e.to_string(),
+///     "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)"
+/// );
+/// ```
+pub fn try_avg_pool1d(
+    input: &Tensor,
+    kernel_size: usize,
+    stride: usize,
+    padding: usize,
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> Result<Tensor> {
+    pool::avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
 }
 
 /// Average pooling to a fixed output size (`F.adaptive_avg_pool2d`).

@@ -19,7 +19,7 @@ pub use embedding::Embedding;
 pub use flatten::{Flatten, Unflatten};
 pub use linear::{Identity, Linear};
 pub use normalization::{GroupNorm, LayerNorm};
-pub use pooling::{AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Upsample};
+pub use pooling::{AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, Upsample};
 
 /// A shape as Python prints a tuple: `()`, `(4,)`, `(2, 3)`.
 pub(crate) fn py_tuple<T: std::fmt::Display>(items: &[T]) -> String {

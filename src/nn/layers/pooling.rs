@@ -1,5 +1,5 @@
-//! Pooling and resizing layers: [`MaxPool2d`], [`AvgPool2d`], [`AdaptiveAvgPool2d`],
-//! [`Upsample`].
+//! Pooling and resizing layers: [`MaxPool1d`], [`AvgPool1d`], [`MaxPool2d`], [`AvgPool2d`],
+//! [`AdaptiveAvgPool2d`], [`Upsample`].
 
 use super::py_bool;
 use crate::format::python_repr;
@@ -38,6 +38,227 @@ macro_rules! stateless_module {
         }
     };
 }
+
+/// 1-D max pooling over `[n, c, l]` or `[c, l]` (`torch.nn.MaxPool1d`); the stride
+/// defaults to the kernel size.
+///
+/// ```
+/// use torchlight::{nn, nn::Module, Tensor};
+/// let pool = nn::MaxPool1d::new(2);
+/// assert_eq!(pool.forward(&Tensor::ones(&[4, 3, 9])).shape(), &[4, 3, 4]);
+/// assert_eq!(pool.repr(), "MaxPool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
+/// ```
+pub struct MaxPool1d {
+    /// Window size.
+    pub kernel_size: usize,
+    /// Step between windows.
+    pub stride: usize,
+    /// Implicit `-inf` padding on both sides.
+    pub padding: usize,
+    /// Spacing between window taps.
+    pub dilation: usize,
+    /// Whether the output size rounds up.
+    pub ceil_mode: bool,
+    training: TrainingFlag,
+}
+
+impl MaxPool1d {
+    /// `nn.MaxPool1d(kernel_size)`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::MaxPool1d::new(3).stride, 3);
+    /// ```
+    pub fn new(kernel_size: usize) -> MaxPool1d {
+        MaxPool1d {
+            kernel_size,
+            stride: kernel_size,
+            padding: 0,
+            dilation: 1,
+            ceil_mode: false,
+            training: TrainingFlag::default(),
+        }
+    }
+
+    /// Sets `stride`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::MaxPool1d::new(3).stride(1).stride, 1);
+    /// ```
+    pub fn stride(mut self, stride: usize) -> MaxPool1d {
+        self.stride = stride;
+        self
+    }
+
+    /// Sets `padding`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::MaxPool1d::new(3).padding(1).padding, 1);
+    /// ```
+    pub fn padding(mut self, padding: usize) -> MaxPool1d {
+        self.padding = padding;
+        self
+    }
+
+    /// Sets `dilation`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::MaxPool1d::new(3).dilation(2).dilation, 2);
+    /// ```
+    pub fn dilation(mut self, dilation: usize) -> MaxPool1d {
+        self.dilation = dilation;
+        self
+    }
+
+    /// Sets `ceil_mode`.
+    ///
+    /// ```
+    /// assert!(torchlight::nn::MaxPool1d::new(3).ceil_mode(true).ceil_mode);
+    /// ```
+    pub fn ceil_mode(mut self, ceil_mode: bool) -> MaxPool1d {
+        self.ceil_mode = ceil_mode;
+        self
+    }
+
+    /// Fallible twin of `forward`.
+    ///
+    /// ```
+    /// use torchlight::{nn, Tensor};
+    /// assert!(nn::MaxPool1d::new(2).try_forward(&Tensor::ones(&[4])).is_err());
+    /// ```
+    pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
+        F::try_max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    }
+
+    /// The maxima and their positions along the length (`return_indices=True`).
+    ///
+    /// ```
+    /// use torchlight::{nn, Tensor};
+    /// let x = Tensor::from_vec(vec![1.0f32, 3.0, 2.0, 5.0], &[1, 4]);
+    /// let (_, i) = nn::MaxPool1d::new(2).try_forward_with_indices(&x).unwrap();
+    /// assert_eq!(i.to_vec::<i64>(), vec![1, 3]);
+    /// ```
+    pub fn try_forward_with_indices(&self, input: &Tensor) -> Result<(Tensor, Tensor)> {
+        F::try_max_pool1d_with_indices(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+        )
+    }
+
+    fn repr_args(&self) -> String {
+        format!(
+            "kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode={}",
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            py_bool(self.ceil_mode)
+        )
+    }
+}
+
+stateless_module!(MaxPool1d);
+
+/// 1-D average pooling over `[n, c, l]` or `[c, l]` (`torch.nn.AvgPool1d`); the stride
+/// defaults to the kernel size.
+///
+/// ```
+/// use torchlight::{nn, nn::Module, Tensor};
+/// let pool = nn::AvgPool1d::new(2);
+/// assert_eq!(pool.forward(&Tensor::ones(&[4, 3, 9])).shape(), &[4, 3, 4]);
+/// // PyTorch prints AvgPool1d's sizes as 1-tuples.
+/// assert_eq!(pool.repr(), "AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))");
+/// ```
+pub struct AvgPool1d {
+    /// Window size.
+    pub kernel_size: usize,
+    /// Step between windows.
+    pub stride: usize,
+    /// Implicit zero padding on both sides.
+    pub padding: usize,
+    /// Whether the output size rounds up.
+    pub ceil_mode: bool,
+    /// Whether padding counts in the divisor.
+    pub count_include_pad: bool,
+    training: TrainingFlag,
+}
+
+impl AvgPool1d {
+    /// `nn.AvgPool1d(kernel_size)`.
+    ///
+    /// ```
+    /// assert!(torchlight::nn::AvgPool1d::new(3).count_include_pad);
+    /// ```
+    pub fn new(kernel_size: usize) -> AvgPool1d {
+        AvgPool1d {
+            kernel_size,
+            stride: kernel_size,
+            padding: 0,
+            ceil_mode: false,
+            count_include_pad: true,
+            training: TrainingFlag::default(),
+        }
+    }
+
+    /// Sets `stride`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::AvgPool1d::new(3).stride(1).stride, 1);
+    /// ```
+    pub fn stride(mut self, stride: usize) -> AvgPool1d {
+        self.stride = stride;
+        self
+    }
+
+    /// Sets `padding`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::nn::AvgPool1d::new(3).padding(1).padding, 1);
+    /// ```
+    pub fn padding(mut self, padding: usize) -> AvgPool1d {
+        self.padding = padding;
+        self
+    }
+
+    /// Sets `ceil_mode`.
+    ///
+    /// ```
+    /// assert!(torchlight::nn::AvgPool1d::new(3).ceil_mode(true).ceil_mode);
+    /// ```
+    pub fn ceil_mode(mut self, ceil_mode: bool) -> AvgPool1d {
+        self.ceil_mode = ceil_mode;
+        self
+    }
+
+    /// Sets `count_include_pad`.
+    ///
+    /// ```
+    /// assert!(!torchlight::nn::AvgPool1d::new(3).count_include_pad(false).count_include_pad);
+    /// ```
+    pub fn count_include_pad(mut self, count_include_pad: bool) -> AvgPool1d {
+        self.count_include_pad = count_include_pad;
+        self
+    }
+
+    /// Fallible twin of `forward`.
+    ///
+    /// ```
+    /// use torchlight::{nn, Tensor};
+    /// assert!(nn::AvgPool1d::new(2).try_forward(&Tensor::ones(&[4])).is_err());
+    /// ```
+    pub fn try_forward(&self, input: &Tensor) -> Result<Tensor> {
+        F::try_avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+    }
+
+    fn repr_args(&self) -> String {
+        format!("kernel_size=({},), stride=({},), padding=({},)", self.kernel_size, self.stride, self.padding)
+    }
+}
+
+stateless_module!(AvgPool1d);
 
 /// 2-D max pooling (`torch.nn.MaxPool2d`); the stride defaults to the kernel size.
 ///
