@@ -549,6 +549,23 @@ fn unfold_fold_gradcheck() {
 }
 
 #[test]
+fn unsupported_dtypes_raise_not_implemented() {
+    // PyTorch's dispatch macros raise NotImplementedError; the error kind follows.
+    let bools = Tensor::ones_dtype(&[1, 1, 4, 4], DType::Bool);
+    let longs = Tensor::ones_dtype(&[1, 10], DType::I64);
+    for e in [
+        F::try_max_pool2d(&bools, 2, 2, 0, 1, false).unwrap_err(),
+        F::try_adaptive_avg_pool2d(&bools, 2).unwrap_err(),
+        F::try_max_pool1d(&longs, 2, 2, 0, 1, false).unwrap_err(),
+    ] {
+        assert!(matches!(e, torchlight::Error::NotImplemented(_)), "{e:?}");
+    }
+    // With indices, max_pool1d takes the 2-D kernel, which has an int64 version.
+    let (v, i) = F::try_max_pool1d_with_indices(&longs, 2, 2, 0, 1, false).unwrap();
+    assert_eq!((v.to_vec::<i64>(), i.to_vec::<i64>()), (vec![1; 5], vec![0, 2, 4, 6, 8]));
+}
+
+#[test]
 fn pooling_gradcheck() {
     let _g = common::global_rng();
     torchlight::manual_seed(12);

@@ -232,10 +232,7 @@ pub(crate) fn max_pool1d(
         return fail(format!("Invalid computed output size: {out}"));
     }
     if !input.dtype().is_floating_point() {
-        return Err(Error::NotImplemented(format!(
-            "\"max_pool1d_impl\" not implemented for '{}'",
-            input.dtype().scalar_name()
-        )));
+        return Err(not_implemented("max_pool1d_impl", input.dtype()));
     }
     let (values, _) =
         max_pool2d_with_indices(&input.unsqueeze(-2), &as_2d(kernel, stride, padding, dilation, ceil_mode))?;

@@ -54,7 +54,8 @@ pub(crate) fn fold4d(cols: &Tensor, channels: usize, g: Window2d) -> Result<Tens
     Ok(out)
 }
 
-/// PyTorch's message for a kernel without an implementation for `dtype`.
+/// PyTorch's error for a kernel without an implementation for `dtype`: its dispatch macros
+/// raise `NotImplementedError`.
 pub(crate) fn not_implemented(kernel: &str, dtype: DType) -> Error {
-    Error::Runtime(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
+    Error::NotImplemented(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
 }
