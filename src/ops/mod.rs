@@ -21,6 +21,7 @@ mod promote;
 mod random;
 mod reduce;
 mod reduce_minmax;
+mod rounding;
 mod shape;
 pub(crate) mod slice;
 mod softmax;
@@ -29,3 +30,4 @@ mod unary;
 pub(crate) mod window;
 
 pub use binary::Operand;
+pub use rounding::RoundingMode;

@@ -1,4 +1,4 @@
-//! Rust operators: `+ - * /` and unary `-` for `Tensor`, `&Tensor` and numbers on either
+//! Rust operators: `+ - * / %` and unary `-` for `Tensor`, `&Tensor` and numbers on either
 //! side, and the in-place `+= -= *= /=`.
 //!
 //! A number on the right is any `Into<Scalar>` through one generic impl, so that a bare
@@ -7,7 +7,7 @@
 //! types bare literals fall back to, so `2.0 - &x` and `2 * &x` infer too.
 
 use crate::{Scalar, Tensor};
-use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, Sub, SubAssign};
 
 macro_rules! binary_operator {
     ($trait:ident, $method:ident, $op:ident, $rev:expr) => {
@@ -80,6 +80,8 @@ binary_operator!(Sub, sub, sub, |s, t| crate::error::unwrap(t.try_rsub_scalar(s.
 binary_operator!(Mul, mul, mul, |s, t| t.mul(s));
 // Python's `s / t` is `t.reciprocal() * s` (`Tensor.__rdiv__`); the same rounding follows.
 binary_operator!(Div, div, div, |s, t| t.reciprocal().mul(s));
+// Python's `%` is `torch.remainder`, with the number first for `s % t`.
+binary_operator!(Rem, rem, remainder, |s, t| crate::error::unwrap(t.try_rremainder_scalar(s.into())));
 
 impl Neg for &Tensor {
     type Output = Tensor;
