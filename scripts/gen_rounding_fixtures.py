@@ -12,7 +12,8 @@ builds, or a number {"scalar", "kind"}), the output, the grad_fn name, a random 
 and the gradients of (out * grad_output).sum() for the float tensor inputs (or the error the
 backward raises). Inputs mix random values with the special ones: signed zeros, infinities,
 NaN, halves, zero divisors (floats) and operands of both signs. "errors" maps a case name to
-PyTorch's message.
+PyTorch's message. The in-place forms (floor_, remainder_, div_(rounding_mode=...), ...) give
+the out-of-place values, so the Rust test checks them against the same cases.
 """
 
 import json
@@ -197,6 +198,11 @@ def errors():
         "frac_bool": error_of(lambda: torch.frac(b)),
         "frac_int": error_of(lambda: torch.frac(i)),
         "remainder_shapes": error_of(lambda: torch.remainder(torch.ones(3), torch.ones(4))),
+        "remainder_inplace_cast": error_of(lambda: torch.tensor([5]).remainder_(2.5)),
+        "fmod_inplace_shape": error_of(lambda: torch.ones(4).fmod_(torch.ones(3, 4))),
+        "frac_inplace_int": error_of(lambda: torch.tensor([3]).frac_()),
+        "floor_divide_inplace_zero": error_of(lambda: torch.tensor([5]).floor_divide_(torch.tensor([0]))),
+        "floor_inplace_leaf": error_of(lambda: torch.ones(2, requires_grad=True).floor_()),
     }
 
 

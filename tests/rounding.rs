@@ -149,6 +149,10 @@ fn err(r: Result<Tensor>) -> String {
     r.unwrap_err().to_string()
 }
 
+fn err0(r: Result<()>) -> String {
+    r.unwrap_err().to_string()
+}
+
 #[test]
 fn errors_match_torch() {
     let e = &fixture()["errors"];
@@ -175,9 +179,114 @@ fn errors_match_torch() {
         ("frac_bool", err(b.try_frac())),
         ("frac_int", err(i.try_frac())),
         ("remainder_shapes", err(Tensor::ones(&[3]).try_remainder(&Tensor::ones(&[4])))),
+        ("remainder_inplace_cast", err0(Tensor::from_slice(&[5i64]).try_remainder_(2.5))),
+        ("fmod_inplace_shape", err0(Tensor::ones(&[4]).try_fmod_(&Tensor::ones(&[3, 4])))),
+        ("frac_inplace_int", err0(Tensor::from_slice(&[3i64]).try_frac_())),
+        (
+            "floor_divide_inplace_zero",
+            err0(Tensor::from_slice(&[5i64]).try_floor_divide_(&Tensor::from_slice(&[0i64]))),
+        ),
+        ("floor_inplace_leaf", err0(Tensor::ones(&[2]).requires_grad_(true).try_floor_())),
     ];
     for (name, got) in ours {
         assert_eq!(got, e[name].as_str().unwrap(), "{name}");
     }
     assert!(matches!(b.try_floor(), Err(torchlight::Error::NotImplemented(_))));
+}
+
+/// A fresh tensor with `t`'s values and no history, to be modified in place.
+fn fresh(t: &Tensor) -> Tensor {
+    t.detach().copy()
+}
+
+#[test]
+fn inplace_forms_give_the_same_values() {
+    // PyTorch's in-place forms compute the out-of-place values into self; every case whose
+    // result fits the first operand (same shape and dtype) is run again in place.
+    let mut ran = 0;
+    for case in fixture()["binary"].as_array().unwrap() {
+        let (a, b) = (arg(&case["a"]), arg(&case["b"]));
+        let Arg::Tensor(x) = &a else { continue };
+        let want = tensor_from(&case["y"]);
+        if x.shape() != want.shape() || x.dtype() != want.dtype() {
+            continue;
+        }
+        let (t, y) = (fresh(x), b.operand());
+        match case["op"].as_str().unwrap() {
+            "remainder" => t.try_remainder_(y),
+            "fmod" => t.try_fmod_(y),
+            "floor_divide" => t.try_floor_divide_(y),
+            "div_trunc" => t.try_div_rounding_(y, RoundingMode::Trunc),
+            "div_floor" => t.try_div_rounding_(y, RoundingMode::Floor),
+            other => panic!("unknown op {other}"),
+        }
+        .unwrap();
+        assert_exact(&t, &case["y"], &format!("{} in place", case["name"]));
+        ran += 1;
+    }
+    for case in fixture()["unary"].as_array().unwrap() {
+        let t = fresh(arg(&case["a"]).tensor());
+        match case["op"].as_str().unwrap() {
+            "floor" => t.try_floor_(),
+            "ceil" => t.try_ceil_(),
+            "round" => t.try_round_(),
+            "trunc" => t.try_trunc_(),
+            "frac" => t.try_frac_(),
+            other => panic!("unknown op {other}"),
+        }
+        .unwrap();
+        assert_exact(&t, &case["y"], &format!("{} in place", case["name"]));
+        ran += 1;
+    }
+    assert!(ran > 100, "{ran} in-place cases");
+}
+
+#[test]
+fn inplace_forms_record_the_same_gradients() {
+    // On a non-leaf, the in-place op takes over the tensor's history with the op's node, and
+    // the gradients are those of the out-of-place op.
+    let x = Tensor::from_slice(&[5.5f64, -5.5, 3.25, -0.75]).requires_grad_(true);
+    let d = Tensor::from_slice(&[2.0f64, -2.0, 1.5, 0.5]).requires_grad_(true);
+    let g = Tensor::from_slice(&[1.0f64, 2.0, -3.0, 0.5]);
+    type Op = fn(&Tensor, &Tensor);
+    let cases: [(&str, Op); 4] = [
+        ("RemainderBackward1", |t, d| {
+            t.remainder_(d);
+        }),
+        ("FmodBackward1", |t, d| {
+            t.fmod_(d);
+        }),
+        ("DivBackward2", |t, d| {
+            t.div_rounding_(d, RoundingMode::Floor);
+        }),
+        ("FloorBackward0", |t, _| {
+            t.floor_();
+        }),
+    ];
+    let opts = || GradOptions { allow_unused: true, ..Default::default() };
+    for (node, inplace) in cases {
+        let y = &x * 1.0;
+        inplace(&y, &d);
+        assert_eq!(y.grad_fn().unwrap().name(), node);
+        let got = autograd::grad(&[(&y * &g).sum()], &[x.clone(), d.clone()], opts()).unwrap();
+        let want_y = match node {
+            "RemainderBackward1" => x.remainder(&d),
+            "FmodBackward1" => x.fmod(&d),
+            "DivBackward2" => x.div_rounding(&d, RoundingMode::Floor),
+            _ => x.floor(),
+        };
+        let want = autograd::grad(&[(&want_y * &g).sum()], &[x.clone(), d.clone()], opts()).unwrap();
+        for (a, b) in got.iter().zip(&want) {
+            assert_eq!(a.as_ref().map(|t| t.to_vec::<f64>()), b.as_ref().map(|t| t.to_vec::<f64>()), "{node}");
+        }
+    }
+}
+
+#[test]
+fn the_percent_assign_operator_is_remainder_() {
+    let mut a = Tensor::from_slice(&[-7i64, 7]);
+    a %= 3;
+    assert_eq!(a.to_vec::<i64>(), vec![2, 1]);
+    a %= &Tensor::from_slice(&[-2i64, 2]);
+    assert_eq!(a.to_vec::<i64>(), vec![0, 1]);
 }

@@ -1,5 +1,5 @@
 //! Rust operators: `+ - * / %` and unary `-` for `Tensor`, `&Tensor` and numbers on either
-//! side, and the in-place `+= -= *= /=`.
+//! side, and the in-place `+= -= *= /= %=`.
 //!
 //! A number on the right is any `Into<Scalar>` through one generic impl, so that a bare
 //! literal infers (`(&x * 2.0).sum()` compiles; with one impl per number type the literal would
@@ -7,7 +7,7 @@
 //! types bare literals fall back to, so `2.0 - &x` and `2 * &x` infer too.
 
 use crate::{Scalar, Tensor};
-use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign};
 
 macro_rules! binary_operator {
     ($trait:ident, $method:ident, $op:ident, $rev:expr) => {
@@ -124,3 +124,4 @@ assign_operator!(AddAssign, add_assign, add_);
 assign_operator!(SubAssign, sub_assign, sub_);
 assign_operator!(MulAssign, mul_assign, mul_);
 assign_operator!(DivAssign, div_assign, div_);
+assign_operator!(RemAssign, rem_assign, remainder_);

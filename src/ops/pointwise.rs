@@ -228,7 +228,7 @@ fn addc_(op: Addc, a: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Resul
 }
 
 /// PyTorch's checks on an in-place result: castable dtype and the output's own shape.
-fn check_inplace_result(a: &Tensor, rt: DType, shape: &[usize]) -> Result<()> {
+pub(crate) fn check_inplace_result(a: &Tensor, rt: DType, shape: &[usize]) -> Result<()> {
     if !rt.can_cast_to(a.dtype()) {
         return Err(Error::Runtime(format!(
             "result type {} can't be cast to the desired output type {}",

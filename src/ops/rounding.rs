@@ -458,3 +458,133 @@ impl Tensor {
         division(Division::Remainder, Operand::Scalar(s), Operand::Tensor(self), Node::Missing("remainder"))
     }
 }
+
+impl Tensor {
+    /// Runs `compute`, the out-of-place op on `self` (and `other`), in place: PyTorch's
+    /// checks that the result's dtype and broadcast shape fit `self` come first, then
+    /// [`Tensor::inplace`] with its autograd rules. An error of `compute` (a zero integer
+    /// divisor, a dtype without a kernel) is raised before anything is written.
+    fn rounding_inplace(&self, other: Option<Operand>, compute: impl Fn(&Tensor) -> Result<Tensor>) -> Result<()> {
+        let (rt, shape) = match other {
+            Some(o) => (
+                result_type(&[Operand::Tensor(self), o]),
+                crate::tensor::layout::broadcast_shapes(self.shape(), o.shape())?.to_vec(),
+            ),
+            None => (self.dtype(), self.shape().to_vec()),
+        };
+        super::pointwise::check_inplace_result(self, rt, &shape)?;
+        let others: Vec<&Tensor> = match other {
+            Some(Operand::Tensor(t)) => vec![t],
+            _ => vec![],
+        };
+        let mut failed = None;
+        self.inplace(
+            &others,
+            |dst| match compute(&dst.detach()) {
+                Ok(r) => dst.copy_kernel(&r),
+                Err(e) => failed = Some(e),
+            },
+            &compute,
+        )?;
+        failed.map_or(Ok(()), Err)
+    }
+}
+
+macro_rules! round_inplace_methods {
+    ($(($name:ident, $try_name:ident, $op:ident, $try_op:ident, $ex:literal)),*) => {$(
+        impl Tensor {
+            #[doc = concat!("In-place [`Tensor::", stringify!($op), "`] (`tensor.", stringify!($name), "()`).")]
+            ///
+            /// ```
+            /// let a = torchlight::Tensor::from_slice(&[-1.5f32, 2.5]);
+            #[doc = concat!("a.", stringify!($name), "();")]
+            #[doc = $ex]
+            /// ```
+            #[track_caller]
+            pub fn $name(&self) -> &Tensor {
+                unwrap(self.$try_name());
+                self
+            }
+
+            #[doc = concat!("Fallible twin of [`Tensor::", stringify!($name), "`].")]
+            ///
+            /// ```
+            /// let t = torchlight::Tensor::ones_dtype(&[2], torchlight::DType::Bool);
+            #[doc = concat!("assert!(t.", stringify!($try_name), "().is_err());")]
+            /// ```
+            pub fn $try_name(&self) -> Result<()> {
+                self.rounding_inplace(None, |t| t.$try_op())
+            }
+        }
+    )*};
+}
+round_inplace_methods!(
+    (floor_, try_floor_, floor, try_floor, "assert_eq!(a.to_vec::<f32>(), vec![-2.0, 2.0]);"),
+    (ceil_, try_ceil_, ceil, try_ceil, "assert_eq!(a.to_vec::<f32>(), vec![-1.0, 3.0]);"),
+    (round_, try_round_, round, try_round, "assert_eq!(a.to_vec::<f32>(), vec![-2.0, 2.0]);"),
+    (trunc_, try_trunc_, trunc, try_trunc, "assert_eq!(a.to_vec::<f32>(), vec![-1.0, 2.0]);"),
+    (frac_, try_frac_, frac, try_frac, "assert_eq!(a.to_vec::<f32>(), vec![-0.5, 0.5]);")
+);
+
+macro_rules! division_inplace_methods {
+    ($(($name:ident, $try_name:ident, $op:ident, $try_op:ident, $ex:literal)),*) => {$(
+        impl Tensor {
+            #[doc = concat!("In-place [`Tensor::", stringify!($op), "`] (`tensor.", stringify!($name), "(other)`); `other` broadcasts to `self`'s shape.")]
+            ///
+            /// ```
+            /// let a = torchlight::Tensor::from_slice(&[-7i64, 7]);
+            #[doc = concat!("a.", stringify!($name), "(3);")]
+            #[doc = $ex]
+            /// ```
+            #[track_caller]
+            pub fn $name<'a>(&self, other: impl Into<Operand<'a>>) -> &Tensor {
+                unwrap(self.$try_name(other));
+                self
+            }
+
+            #[doc = concat!("Fallible twin of [`Tensor::", stringify!($name), "`]: fails where the result's dtype or shape does not fit `self`, as PyTorch does.")]
+            ///
+            /// ```
+            /// let a = torchlight::Tensor::from_slice(&[5i64]);
+            #[doc = concat!("let e = a.", stringify!($try_name), "(2.5).unwrap_err();")]
+            /// assert_eq!(e.to_string(), "result type Float can't be cast to the desired output type Long");
+            /// ```
+            pub fn $try_name<'a>(&self, other: impl Into<Operand<'a>>) -> Result<()> {
+                let other = other.into();
+                self.rounding_inplace(Some(other), |t| t.$try_op(other))
+            }
+        }
+    )*};
+}
+division_inplace_methods!(
+    (remainder_, try_remainder_, remainder, try_remainder, "assert_eq!(a.to_vec::<i64>(), vec![2, 1]);"),
+    (fmod_, try_fmod_, fmod, try_fmod, "assert_eq!(a.to_vec::<i64>(), vec![-1, 1]);"),
+    (floor_divide_, try_floor_divide_, floor_divide, try_floor_divide, "assert_eq!(a.to_vec::<i64>(), vec![-3, 2]);")
+);
+
+impl Tensor {
+    /// In-place [`Tensor::div_rounding`] (`tensor.div_(other, rounding_mode=...)`).
+    ///
+    /// ```
+    /// use torchlight::{RoundingMode, Tensor};
+    /// let a = Tensor::from_slice(&[-7i64, 7]);
+    /// a.div_rounding_(2, RoundingMode::Floor);
+    /// assert_eq!(a.to_vec::<i64>(), vec![-4, 3]);
+    /// ```
+    #[track_caller]
+    pub fn div_rounding_<'a>(&self, other: impl Into<Operand<'a>>, mode: RoundingMode) -> &Tensor {
+        unwrap(self.try_div_rounding_(other, mode));
+        self
+    }
+
+    /// Fallible twin of [`Tensor::div_rounding_`].
+    ///
+    /// ```
+    /// use torchlight::{RoundingMode, Tensor};
+    /// assert!(Tensor::from_slice(&[5i64]).try_div_rounding_(0, RoundingMode::Trunc).is_err());
+    /// ```
+    pub fn try_div_rounding_<'a>(&self, other: impl Into<Operand<'a>>, mode: RoundingMode) -> Result<()> {
+        let other = other.into();
+        self.rounding_inplace(Some(other), |t| t.try_div_rounding(other, mode))
+    }
+}
