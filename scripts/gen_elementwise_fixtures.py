@@ -130,15 +130,32 @@ UNARY = {
     "clamp_int_bounds": (lambda x: torch.clamp(x, min=-1, max=2), lambda n: torch.randn(n) * 3),
     "logical_not": (torch.logical_not, lambda n: torch.randn(n).clamp(min=0)),
 }
+# Added later: recorded after every other section (see main), so that the random values of the
+# cases above stay as they were.
+MORE_UNARY = {
+    "log2": (torch.log2, lambda n: torch.rand(n) * 3 + 0.1),
+    "log10": (torch.log10, lambda n: torch.rand(n) * 3 + 0.1),
+    "exp2": (torch.exp2, lambda n: torch.randn(n) * 2),
+    "asin": (torch.asin, lambda n: torch.rand(n) * 1.8 - 0.9),
+    "acos": (torch.acos, lambda n: torch.rand(n) * 1.8 - 0.9),
+    "atan": (torch.atan, lambda n: torch.randn(n) * 2),
+    "sinh": (torch.sinh, lambda n: torch.randn(n) * 2),
+    "cosh": (torch.cosh, lambda n: torch.randn(n) * 2),
+    "asinh": (torch.asinh, lambda n: torch.randn(n) * 3),
+    "acosh": (torch.acosh, lambda n: torch.rand(n) * 3 + 1.1),
+    "atanh": (torch.atanh, lambda n: torch.rand(n) * 1.8 - 0.9),
+    "erfc": (torch.erfc, lambda n: torch.randn(n) * 2),
+    "square": (torch.square, lambda n: torch.randn(n) * 2),
+}
 # Ops whose CPU kernels are exactly rounded (no MKL / SLEEF): compared bit for bit.
 EXACT = {"neg", "abs", "sign", "relu", "clamp", "clamp_min", "clamp_max", "clamp_int_bounds", "reciprocal", "rsqrt",
-         "logical_not"}
+         "logical_not", "square"}
 SPECIAL = torch.tensor([math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 1e-30, 80.0, -100.0])
 
 
-def unary_cases():
+def unary_cases(ops=UNARY):
     cases = []
-    for name, (fn, gen) in UNARY.items():
+    for name, (fn, gen) in ops.items():
         def add(x, layout="contiguous", rg=None, tag=""):
             s = spec(x, layout, rg, raw=tag.startswith("special"))
             c = {"op": name, "tag": tag, "exact": name in EXACT, "x": enc_spec(s)}
@@ -478,6 +495,7 @@ def main():
         "errors": errors(),
         "promotion": promotion(),
     }
+    fx["unary"] += unary_cases(MORE_UNARY)
     with open(OUT, "w") as f:
         json.dump(fx, f, separators=(",", ":"))
         f.write("\n")

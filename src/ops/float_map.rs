@@ -55,4 +55,24 @@ impl Tensor {
         }
         out
     }
+
+    /// Elementwise complementary error function `1 - erf(x)`, accurate where erf is near 1
+    /// (`torch.erfc`).
+    ///
+    /// ```
+    /// let v = torchlight::Tensor::from_slice(&[0.0f64, 5.0]).erfc().to_vec::<f64>();
+    /// assert_eq!(v[0], 1.0);
+    /// assert!((v[1] - 1.5374597944280351e-12).abs() < 1e-25); // Python: math.erfc(5.0)
+    /// ```
+    pub fn erfc(&self) -> Tensor {
+        let out = self.float_input().map_float(libm::erfcf, libm::erfc);
+        if needs_grad(&[self]) {
+            record_unary("ErfcBackward0", &[self], &out, [SavedTensor::input(self)], |ctx| {
+                let x = &ctx.saved[0];
+                // d/dx erfc(x) = -2/√π · e^(-x²)
+                Ok(vec![Some(ctx.grad() * &((x * x).neg().exp() * -std::f64::consts::FRAC_2_SQRT_PI))])
+            });
+        }
+        out
+    }
 }

@@ -128,6 +128,84 @@ float_unary_ops! {
     /// assert_eq!(torchlight::Tensor::from_slice(&[4.0f32]).reciprocal().to_vec::<f32>(), vec![0.25]);
     /// ```
     reciprocal, "ReciprocalBackward0", |x| 1.0 / x, y, |g, y| -(g * &(y * y));
+    /// Elementwise base-2 logarithm (`torch.log2`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[8.0f32]).log2().to_vec::<f32>(), vec![3.0]);
+    /// ```
+    log2, "Log2Backward0", |x| x.log2(), x, |g, x| g / &(x * std::f64::consts::LN_2);
+    /// Elementwise base-10 logarithm (`torch.log10`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[100.0f32]).log10().to_vec::<f32>(), vec![2.0]);
+    /// ```
+    log10, "Log10Backward0", |x| x.log10(), x, |g, x| g / &(x * std::f64::consts::LN_10);
+    /// Elementwise `2^x` (`torch.exp2`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[3.0f32]).exp2().to_vec::<f32>(), vec![8.0]);
+    /// ```
+    exp2, "Exp2Backward0", |x| x.exp2(), y, |g, y| g * &(y * std::f64::consts::LN_2);
+    /// Elementwise arcsine (`torch.asin`); NaN outside `[-1, 1]`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).asin().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    asin, "AsinBackward0", |x| x.asin(), x, |g, x| g * &((x * x).neg() + 1.0).rsqrt();
+    /// Elementwise arccosine (`torch.acos`); NaN outside `[-1, 1]`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[1.0f32]).acos().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    acos, "AcosBackward0", |x| x.acos(), x, |g, x| -(g * &((x * x).neg() + 1.0).rsqrt());
+    /// Elementwise arctangent (`torch.atan`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).atan().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    atan, "AtanBackward0", |x| x.atan(), x, |g, x| g / &(x * x + 1.0);
+    /// Elementwise hyperbolic sine (`torch.sinh`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).sinh().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    sinh, "SinhBackward0", |x| x.sinh(), x, |g, x| g * &x.cosh();
+    /// Elementwise hyperbolic cosine (`torch.cosh`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).cosh().to_vec::<f32>(), vec![1.0]);
+    /// ```
+    cosh, "CoshBackward0", |x| x.cosh(), x, |g, x| g * &x.sinh();
+    /// Elementwise inverse hyperbolic sine (`torch.asinh`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).asinh().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    asinh, "AsinhBackward0", |x| x.asinh(), x, |g, x| g * &(x * x + 1.0).rsqrt();
+    /// Elementwise inverse hyperbolic cosine (`torch.acosh`); NaN below 1.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[1.0f32]).acosh().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    acosh, "AcoshBackward0", |x| x.acosh(), x, |g, x| g * &(x * x - 1.0).rsqrt();
+    /// Elementwise inverse hyperbolic tangent (`torch.atanh`); NaN outside `[-1, 1]`.
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[0.0f32]).atanh().to_vec::<f32>(), vec![0.0]);
+    /// ```
+    atanh, "AtanhBackward0", |x| x.atanh(), x, |g, x| g / &((x * x).neg() + 1.0);
+}
+
+impl Tensor {
+    /// Elementwise `x * x` (`torch.square`, which PyTorch computes as `pow(x, 2)`: integer
+    /// tensors stay integer, bool becomes int64, and the node is `PowBackward0`).
+    ///
+    /// ```
+    /// assert_eq!(torchlight::Tensor::from_slice(&[-3i64]).square().to_vec::<i64>(), vec![9]);
+    /// ```
+    pub fn square(&self) -> Tensor {
+        self.pow(2)
+    }
 }
 
 macro_rules! same_type_unary_ops {
