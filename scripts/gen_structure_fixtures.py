@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Write tests/fixtures/structure.json: isnan, isinf, isfinite, any, all, flip, repeat, tril,
+triu and cumsum, recorded from real PyTorch, for tests/structure_ops.rs.
+
+Run by hand (never by CI) with PyTorch 2.15, from the repository root:
+
+    ~/torchenv/bin/python scripts/gen_structure_fixtures.py
+
+Each case holds its input (tests/common's tensor format, with the layout the Rust test
+builds), the op's arguments, the output, the grad_fn name, and for float inputs a random
+grad_output and the input's gradient of (out * grad_output).sum(). "errors" maps a case name
+to PyTorch's message.
+"""
+
+import json
+import math
+import os
+
+import torch
+
+torch.set_num_threads(1)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "structure.json")
+DT = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
+F32, F64, I64, B = torch.float32, torch.float64, torch.int64, torch.bool
+SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.5, -2.0, 1e-40, 3e38, 0.0, math.nan, 7.0]
+
+
+def num(v):
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+    return v
+
+
+def T(t, **extra):
+    t = t.detach()
+    d = {"shape": list(t.shape), "dtype": DT[t.dtype], "data": [num(v) for v in t.flatten().tolist()]}
+    d.update(extra)
+    return d
+
+
+def make(v, layout):
+    x = v.clone()
+    if layout == "transposed":
+        x = x.transpose(-2, -1).contiguous().transpose(-2, -1)
+    return x.requires_grad_(x.dtype.is_floating_point)
+
+
+def rnd(shape, dtype, seed):
+    g = torch.Generator().manual_seed(seed)
+    if dtype == I64:
+        return torch.randint(-9, 10, shape, generator=g)
+    if dtype == B:
+        return torch.rand(shape, generator=g) > 0.5
+    return (torch.randn(shape, generator=g, dtype=F64) * 3).to(dtype)
+
+
+CASES = []
+
+
+def case(op, args, v, layout=None, seed=0):
+    x = make(v, layout)
+    fn = {
+        "isnan": lambda x: torch.isnan(x),
+        "isinf": lambda x: torch.isinf(x),
+        "isfinite": lambda x: torch.isfinite(x),
+        "any": lambda x: x.any() if args.get("dim") is None else x.any(args["dim"], keepdim=args["keepdim"]),
+        "all": lambda x: x.all() if args.get("dim") is None else x.all(args["dim"], keepdim=args["keepdim"]),
+        "flip": lambda x: x.flip(args["dims"]),
+        "repeat": lambda x: x.repeat(*args["sizes"]),
+        "tril": lambda x: x.tril(args["diagonal"]),
+        "triu": lambda x: x.triu(args["diagonal"]),
+        "cumsum": lambda x: x.cumsum(args["dim"]),
+    }[op]
+    out = fn(x)
+    c = {"op": op, "args": args, "x": T(v, layout=layout or "contiguous", requires_grad=x.requires_grad),
+         "y": T(out), "grad_fn": out.grad_fn.name() if out.grad_fn is not None else None}
+    if out.requires_grad:
+        g = (torch.randn(out.shape, generator=torch.Generator().manual_seed(1000 + seed), dtype=F64)).to(out.dtype)
+        (gx,) = torch.autograd.grad((out * g).sum(), [x])
+        c["grad_output"] = T(g)
+        c["x_grad"] = T(gx)
+    c["name"] = f"{op} {args} {DT[v.dtype]} {list(v.shape)} {layout or 'contiguous'}"
+    CASES.append(c)
+
+
+def build():
+    s = 0
+    for op in ("isnan", "isinf", "isfinite"):
+        for dt in (F32, F64):
+            case(op, {}, torch.tensor(SPECIAL, dtype=dt).reshape(3, 4))
+            case(op, {}, torch.tensor(SPECIAL, dtype=dt).reshape(4, 3), "transposed")
+        case(op, {}, rnd((2, 3), I64, 1))
+        case(op, {}, rnd((4,), B, 2))
+        case(op, {}, torch.zeros(0, 3))
+    for op in ("any", "all"):
+        vals = torch.tensor([[0.0, 1.0, math.nan], [0.0, 0.0, 0.0], [2.0, -1.0, 3.0], [0.0, -0.0, 1e-45]])
+        for args in ({}, {"dim": 0, "keepdim": False}, {"dim": 1, "keepdim": False}, {"dim": -1, "keepdim": True}):
+            case(op, args, vals)
+            case(op, args, vals.to(F64), "transposed" if args.get("dim") == 0 else None)
+            case(op, args, rnd((3, 4), I64, 3).clamp(min=-1, max=1))
+            case(op, args, rnd((3, 4), B, 4))
+            case(op, args, torch.zeros(0, 3))
+        case(op, {}, torch.tensor(0.0))
+        case(op, {}, torch.ones(()))
+    for dims in ([0], [1], [0, 1], [-1], [2, 0], []):
+        s += 1
+        case("flip", {"dims": dims}, rnd((2, 3, 4), F32, 10 + s), seed=s)
+    case("flip", {"dims": [0, 1]}, rnd((3, 4), F64, 20), "transposed", seed=20)
+    case("flip", {"dims": [1]}, rnd((3, 4), I64, 21))
+    case("flip", {"dims": [0]}, rnd((0, 4), F32, 22), seed=22)
+    for sizes in ([2, 1], [1, 3], [2, 2, 2], [0, 2], [1, 1]):
+        s += 1
+        case("repeat", {"sizes": sizes}, rnd((2, 3), F32, 30 + s), seed=s)
+    case("repeat", {"sizes": [3]}, rnd((2,), F64, 40), seed=40)
+    case("repeat", {"sizes": [2, 3]}, rnd((3, 2), F32, 41), "transposed", seed=41)
+    case("repeat", {"sizes": [2, 2]}, rnd((2, 2), I64, 42))
+    case("repeat", {"sizes": [2, 1, 3]}, torch.tensor(1.5), seed=43)
+    for op in ("tril", "triu"):
+        for d in (0, 1, -1, 5, -5):
+            s += 1
+            case(op, {"diagonal": d}, rnd((3, 4), F32, 50 + s), seed=s)
+        case(op, {"diagonal": 0}, rnd((2, 3, 3), F64, 60), seed=60)
+        case(op, {"diagonal": 0}, torch.tensor(SPECIAL, dtype=F32).reshape(3, 4), seed=61)
+        case(op, {"diagonal": 1}, rnd((4, 3), F32, 62), "transposed", seed=62)
+        case(op, {"diagonal": 0}, rnd((3, 3), I64, 63))
+        case(op, {"diagonal": -1}, rnd((3, 3), B, 64))
+        case(op, {"diagonal": 0}, rnd((0, 3), F32, 65), seed=65)
+    for d in (0, 1, -1):
+        s += 1
+        case("cumsum", {"dim": d}, rnd((3, 4), F32, 70 + s), seed=s)
+    case("cumsum", {"dim": 0}, torch.tensor([1e8, 1.0, -1e8, 3.0, 0.1, -0.1]), seed=80)
+    case("cumsum", {"dim": 1}, rnd((3, 4), F64, 81), "transposed", seed=81)
+    case("cumsum", {"dim": 0}, rnd((5,), I64, 82))
+    case("cumsum", {"dim": -1}, rnd((2, 4), B, 83))
+    case("cumsum", {"dim": 0}, torch.tensor(2.5), seed=84)
+    case("cumsum", {"dim": 1}, rnd((0, 3), F32, 85), seed=85)
+    case("cumsum", {"dim": 1}, torch.tensor([[1.0, math.inf, -math.inf, 2.0], [math.nan, 1.0, 2.0, 3.0]]), seed=86)
+
+
+def error_of(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001
+        return str(e)
+    return None
+
+
+def errors():
+    o = torch.ones
+    return {
+        "tril_rank": error_of(lambda: o(3).tril()),
+        "triu_rank": error_of(lambda: o(3).triu()),
+        "flip_dim": error_of(lambda: o(2, 3).flip(2)),
+        "flip_repeated": error_of(lambda: o(2, 3).flip(0, -2)),
+        "repeat_rank": error_of(lambda: o(2, 3).repeat(2)),
+        "cumsum_dim": error_of(lambda: o(2, 3).cumsum(2)),
+        "any_dim": error_of(lambda: o(2, 3).any(2)),
+        "all_dim": error_of(lambda: o(2, 3).all(-3)),
+    }
+
+
+def main():
+    build()
+    fixture = {"torch_version": torch.__version__, "cases": CASES, "errors": errors()}
+    with open(OUT, "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes,", len(CASES), "cases")
+
+
+if __name__ == "__main__":
+    main()
