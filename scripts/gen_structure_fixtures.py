@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write tests/fixtures/structure.json: isnan, isinf, isfinite, any, all, flip, repeat, tril,
-triu and cumsum, recorded from real PyTorch, for tests/structure_ops.rs.
+triu, cumsum, sort, argsort and topk, recorded from real PyTorch, for tests/structure_ops.rs.
 
 Run by hand (never by CI) with PyTorch 2.15, from the repository root:
 
@@ -74,10 +74,18 @@ def case(op, args, v, layout=None, seed=0):
         "tril": lambda x: x.tril(args["diagonal"]),
         "triu": lambda x: x.triu(args["diagonal"]),
         "cumsum": lambda x: x.cumsum(args["dim"]),
+        "sort": lambda x: tuple(torch.sort(x, dim=args["dim"], descending=args["descending"])),
+        "argsort": lambda x: torch.argsort(x, dim=args["dim"], descending=args["descending"]),
+        "topk": lambda x: tuple(torch.topk(x, args["k"], dim=args["dim"], largest=args["largest"])),
     }[op]
     out = fn(x)
+    indices = None
+    if isinstance(out, tuple):
+        out, indices = out
     c = {"op": op, "args": args, "x": T(v, layout=layout or "contiguous", requires_grad=x.requires_grad),
          "y": T(out), "grad_fn": out.grad_fn.name() if out.grad_fn is not None else None}
+    if indices is not None:
+        c["indices"] = T(indices)
     if out.requires_grad:
         g = (torch.randn(out.shape, generator=torch.Generator().manual_seed(1000 + seed), dtype=F64)).to(out.dtype)
         (gx,) = torch.autograd.grad((out * g).sum(), [x])
@@ -139,6 +147,26 @@ def build():
     case("cumsum", {"dim": 0}, torch.tensor(2.5), seed=84)
     case("cumsum", {"dim": 1}, rnd((0, 3), F32, 85), seed=85)
     case("cumsum", {"dim": 1}, torch.tensor([[1.0, math.inf, -math.inf, 2.0], [math.nan, 1.0, 2.0, 3.0]]), seed=86)
+    ties = torch.tensor([[3.0, math.nan, 1.0, 3.0, -0.0, 0.0, -math.inf, 1.0], [2.0, 2.0, math.nan, math.nan, 5.0, -1.0, 2.0, 0.0]])
+    for desc in (False, True):
+        for d in (0, 1, -1):
+            s += 1
+            case("sort", {"dim": d, "descending": desc}, rnd((3, 5), F32, 90 + s), seed=s)
+            case("argsort", {"dim": d, "descending": desc}, rnd((3, 5), F64, 90 + s))
+        case("sort", {"dim": 1, "descending": desc}, ties, seed=95)
+        case("argsort", {"dim": -1, "descending": desc}, ties.to(F64))
+        case("sort", {"dim": 0, "descending": desc}, rnd((4, 3), F32, 96), "transposed", seed=96)
+        case("sort", {"dim": 1, "descending": desc}, rnd((3, 6), I64, 97))
+        case("sort", {"dim": 0, "descending": desc}, rnd((7,), B, 98))
+        case("sort", {"dim": 1, "descending": desc}, rnd((0, 4), F32, 99), seed=99)
+        case("sort", {"dim": 0, "descending": desc}, torch.tensor(1.5), seed=100)
+    for largest in (True, False):
+        for k, d in ((1, -1), (3, 1), (2, 0), (0, 1), (5, 1)):
+            s += 1
+            case("topk", {"k": k, "dim": d, "largest": largest}, rnd((3, 5), F32, 110 + s), seed=s)
+        case("topk", {"k": 3, "dim": 1, "largest": largest}, (torch.randperm(15, generator=torch.Generator().manual_seed(120)) - 7).reshape(3, 5))
+        case("topk", {"k": 2, "dim": 0, "largest": largest}, rnd((4, 3), F64, 121), "transposed", seed=121)
+        case("topk", {"k": 2, "dim": -1, "largest": largest}, torch.tensor([1.0, math.nan, 3.0, -math.inf]), seed=122)
 
 
 def error_of(fn):
@@ -160,6 +188,9 @@ def errors():
         "cumsum_dim": error_of(lambda: o(2, 3).cumsum(2)),
         "any_dim": error_of(lambda: o(2, 3).any(2)),
         "all_dim": error_of(lambda: o(2, 3).all(-3)),
+        "sort_dim": error_of(lambda: o(2, 3).sort(2)),
+        "topk_k": error_of(lambda: torch.topk(o(3), 4)),
+        "topk_dim": error_of(lambda: torch.topk(o(2, 3), 1, 2)),
     }
 
 

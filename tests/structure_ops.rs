@@ -1,4 +1,5 @@
-//! isnan, isinf, isfinite, any, all, flip, repeat, tril, triu and cumsum against PyTorch
+//! isnan, isinf, isfinite, any, all, flip, repeat, tril, triu, cumsum, sort, argsort and
+//! topk against PyTorch
 //! (fixtures from `scripts/gen_structure_fixtures.py`): outputs bit for bit, dtypes, grad_fn
 //! names and gradients, on contiguous, transposed, empty, 0-dim and special-valued inputs,
 //! and PyTorch's error messages; gradcheck of the differentiable ones.
@@ -42,7 +43,18 @@ fn run(op: &str, args: &Value, x: &Tensor) -> Result<Tensor> {
         "tril" => x.try_tril(args["diagonal"].as_i64().unwrap()),
         "triu" => x.try_triu(args["diagonal"].as_i64().unwrap()),
         "cumsum" => x.try_cumsum(args["dim"].as_i64().unwrap()),
+        "argsort" => x.try_argsort(args["dim"].as_i64().unwrap(), args["descending"].as_bool().unwrap()),
         other => panic!("unknown op {other}"),
+    }
+}
+
+/// The ops that return values and int64 indices.
+fn run_pair(op: &str, args: &Value, x: &Tensor) -> Option<Result<(Tensor, Tensor)>> {
+    let dim = args["dim"].as_i64().unwrap_or(0);
+    match op {
+        "sort" => Some(x.try_sort(dim, args["descending"].as_bool().unwrap())),
+        "topk" => Some(x.try_topk(args["k"].as_u64().unwrap() as usize, dim, args["largest"].as_bool().unwrap())),
+        _ => None,
     }
 }
 
@@ -53,7 +65,15 @@ fn ops_match_torch() {
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let x = input_from(&c["x"]);
-        let y = run(c["op"].as_str().unwrap(), &c["args"], &x).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let op = c["op"].as_str().unwrap();
+        let y = match run_pair(op, &c["args"], &x) {
+            Some(pair) => {
+                let (values, indices) = pair.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_close(&indices, &c["indices"], 0.0, 0.0, &format!("{name}: indices"));
+                values
+            }
+            None => run(op, &c["args"], &x).unwrap_or_else(|e| panic!("{name}: {e}")),
+        };
         // Every one of these ops moves, masks or exactly sums (cumsum: in f64 for float32, as
         // PyTorch's CPU kernel) the values, so they must agree exactly.
         assert_close(&y, &c["y"], 0.0, 0.0, name);
@@ -84,6 +104,9 @@ fn errors_match_torch() {
         ("cumsum_dim", err(o(&[2, 3]).try_cumsum(2))),
         ("any_dim", err(o(&[2, 3]).try_any_dim(2, false))),
         ("all_dim", err(o(&[2, 3]).try_all_dim(-3, false))),
+        ("sort_dim", o(&[2, 3]).try_sort(2, false).unwrap_err().to_string()),
+        ("topk_k", o(&[3]).try_topk(4, -1, true).unwrap_err().to_string()),
+        ("topk_dim", o(&[2, 3]).try_topk(1, 2, true).unwrap_err().to_string()),
     ];
     for (name, got) in ours {
         assert_eq!(got, e[name].as_str().unwrap(), "{name}");
@@ -104,6 +127,8 @@ fn gradcheck_structure_ops() {
         ("triu", |x| x.triu(-1)),
         ("cumsum", |x| x.cumsum(1)),
         ("cumsum twice", |x| x.cumsum(0).cumsum(-1) * x),
+        ("sort", |x| x.sort(1, true).0 * x),
+        ("topk", |x| x.topk(2, 0, false).0),
     ];
     for (name, f) in ops {
         gradcheck(|v| f(&v[0]), std::slice::from_ref(&x), Default::default()).unwrap_or_else(|e| panic!("{name}: {e}"));

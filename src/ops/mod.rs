@@ -28,6 +28,7 @@ mod rounding;
 mod shape;
 pub(crate) mod slice;
 mod softmax;
+mod sort;
 mod stats;
 mod unary;
 pub(crate) mod window;
