@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write tests/fixtures/structure.json: isnan, isinf, isfinite, any, all, flip, repeat, tril,
-triu, cumsum, sort, argsort and topk, recorded from real PyTorch, for tests/structure_ops.rs.
+triu, cumsum, sort, argsort, topk and F.one_hot, recorded from real PyTorch, for tests/structure_ops.rs.
 
 Run by hand (never by CI) with PyTorch 2.15, from the repository root:
 
@@ -74,6 +74,7 @@ def case(op, args, v, layout=None, seed=0):
         "tril": lambda x: x.tril(args["diagonal"]),
         "triu": lambda x: x.triu(args["diagonal"]),
         "cumsum": lambda x: x.cumsum(args["dim"]),
+        "one_hot": lambda x: torch.nn.functional.one_hot(x, args["num_classes"]),
         "sort": lambda x: tuple(torch.sort(x, dim=args["dim"], descending=args["descending"])),
         "argsort": lambda x: torch.argsort(x, dim=args["dim"], descending=args["descending"]),
         "topk": lambda x: tuple(torch.topk(x, args["k"], dim=args["dim"], largest=args["largest"])),
@@ -160,6 +161,11 @@ def build():
         case("sort", {"dim": 0, "descending": desc}, rnd((7,), B, 98))
         case("sort", {"dim": 1, "descending": desc}, rnd((0, 4), F32, 99), seed=99)
         case("sort", {"dim": 0, "descending": desc}, torch.tensor(1.5), seed=100)
+    case("one_hot", {"num_classes": 4}, torch.tensor([0, 2, 1, 3]))
+    case("one_hot", {"num_classes": -1}, torch.tensor([[0, 5], [2, 2]]))
+    case("one_hot", {"num_classes": 3}, torch.tensor([[1, 0], [2, 1]]), "transposed")
+    case("one_hot", {"num_classes": 3}, torch.tensor([], dtype=I64))
+    case("one_hot", {"num_classes": 3}, torch.tensor(2))
     for largest in (True, False):
         for k, d in ((1, -1), (3, 1), (2, 0), (0, 1), (5, 1)):
             s += 1
@@ -191,6 +197,11 @@ def errors():
         "sort_dim": error_of(lambda: o(2, 3).sort(2)),
         "topk_k": error_of(lambda: torch.topk(o(3), 4)),
         "topk_dim": error_of(lambda: torch.topk(o(2, 3), 1, 2)),
+        "one_hot_negative": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0, -1]))),
+        "one_hot_too_large": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0, 3]), 3)),
+        "one_hot_dtype": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0.0, 1.0]))),
+        "one_hot_empty": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([], dtype=torch.int64))),
+        "one_hot_num_classes": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([1]), -2)),
     }
 
 

@@ -1,5 +1,5 @@
 //! isnan, isinf, isfinite, any, all, flip, repeat, tril, triu, cumsum, sort, argsort and
-//! topk against PyTorch
+//! topk, and F.one_hot, against PyTorch
 //! (fixtures from `scripts/gen_structure_fixtures.py`): outputs bit for bit, dtypes, grad_fn
 //! names and gradients, on contiguous, transposed, empty, 0-dim and special-valued inputs,
 //! and PyTorch's error messages; gradcheck of the differentiable ones.
@@ -10,6 +10,7 @@ use common::{assert_close, input_from, load_fixture, tensor_from};
 use serde_json::Value;
 use std::sync::OnceLock;
 use torchlight::autograd::{self, gradcheck, GradOptions};
+use torchlight::nn::functional as F;
 use torchlight::{Result, Tensor};
 
 fn fixture() -> &'static Value {
@@ -43,6 +44,7 @@ fn run(op: &str, args: &Value, x: &Tensor) -> Result<Tensor> {
         "tril" => x.try_tril(args["diagonal"].as_i64().unwrap()),
         "triu" => x.try_triu(args["diagonal"].as_i64().unwrap()),
         "cumsum" => x.try_cumsum(args["dim"].as_i64().unwrap()),
+        "one_hot" => F::try_one_hot(x, args["num_classes"].as_i64().unwrap()),
         "argsort" => x.try_argsort(args["dim"].as_i64().unwrap(), args["descending"].as_bool().unwrap()),
         other => panic!("unknown op {other}"),
     }
@@ -107,6 +109,11 @@ fn errors_match_torch() {
         ("sort_dim", o(&[2, 3]).try_sort(2, false).unwrap_err().to_string()),
         ("topk_k", o(&[3]).try_topk(4, -1, true).unwrap_err().to_string()),
         ("topk_dim", o(&[2, 3]).try_topk(1, 2, true).unwrap_err().to_string()),
+        ("one_hot_negative", err(F::try_one_hot(&Tensor::from_slice(&[0i64, -1]), -1))),
+        ("one_hot_too_large", err(F::try_one_hot(&Tensor::from_slice(&[0i64, 3]), 3))),
+        ("one_hot_dtype", err(F::try_one_hot(&Tensor::from_slice(&[0.0f32, 1.0]), -1))),
+        ("one_hot_empty", err(F::try_one_hot(&Tensor::zeros_dtype(&[0], torchlight::DType::I64), -1))),
+        ("one_hot_num_classes", err(F::try_one_hot(&Tensor::from_slice(&[1i64]), -2))),
     ];
     for (name, got) in ours {
         assert_eq!(got, e[name].as_str().unwrap(), "{name}");

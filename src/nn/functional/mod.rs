@@ -18,6 +18,7 @@ mod activation;
 mod bce;
 mod conv;
 mod dropout;
+mod encoding;
 mod linear;
 mod loss;
 mod nll;
@@ -37,6 +38,7 @@ pub use conv::{
     Padding, Size2,
 };
 pub use dropout::{dropout, dropout2d, try_dropout, try_dropout2d};
+pub use encoding::{one_hot, try_one_hot};
 pub use linear::{linear, try_linear};
 pub use loss::{
     huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss, try_huber_loss, try_kl_div, try_l1_loss, try_mse_loss,
