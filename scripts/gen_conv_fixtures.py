@@ -28,11 +28,11 @@ stored as the exact double of the f32, optionally "layout" and "requires_grad" f
 """
 
 import json
-import math
 import os
 import warnings
 
 import torch
+from fixture_json import DT, T
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -41,24 +41,7 @@ torch.set_num_threads(1)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "conv.json")
 SEEDS = [0, 1, 42]
-DT = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
 F32, F64 = torch.float32, torch.float64
-
-
-def num(v):
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
-
-
-def T(t, **extra):
-    t = t.detach()
-    d = {"shape": list(t.shape), "dtype": DT[t.dtype], "data": [num(v) for v in t.flatten().tolist()]}
-    d.update(extra)
-    return d
 
 
 def make_input(t, layout):

@@ -17,29 +17,13 @@ import math
 import os
 
 import torch
+from fixture_json import DT, T
 
 torch.set_num_threads(1)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "structure.json")
-DT = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
 F32, F64, I64, B = torch.float32, torch.float64, torch.int64, torch.bool
 SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.5, -2.0, 1e-40, 3e38, 0.0, math.nan, 7.0]
-
-
-def num(v):
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
-
-
-def T(t, **extra):
-    t = t.detach()
-    d = {"shape": list(t.shape), "dtype": DT[t.dtype], "data": [num(v) for v in t.flatten().tolist()]}
-    d.update(extra)
-    return d
 
 
 def make(v, layout):
