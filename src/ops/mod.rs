@@ -3,6 +3,7 @@
 
 mod binary;
 mod binary_kernel;
+mod binary_math;
 pub(crate) use binary_kernel::GRAIN_SIZE;
 pub(crate) mod conv;
 mod copy;
