@@ -27,6 +27,7 @@ import os
 import warnings
 
 import torch
+from fixture_json import DT, T, num
 import torch.nn as nn
 
 warnings.filterwarnings("ignore")
@@ -34,23 +35,6 @@ torch.set_num_threads(1)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "nn.json")
 SEEDS = [0, 1, 42]
-DT = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
-
-
-def num(v):
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
-
-
-def T(t, **extra):
-    t = t.detach()
-    d = {"shape": list(t.shape), "dtype": DT[t.dtype], "data": [num(v) for v in t.flatten().tolist()]}
-    d.update(extra)
-    return d
 
 
 def make_input(t, layout):
