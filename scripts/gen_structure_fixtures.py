@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write tests/fixtures/structure.json: isnan, isinf, isfinite, any, all, flip, repeat, tril,
-triu, cumsum, sort, argsort, topk and F.one_hot, recorded from real PyTorch, for tests/structure_ops.rs.
+triu, cumsum, sort, argsort, topk, nan_to_num, isclose and F.one_hot, recorded from real PyTorch, for tests/structure_ops.rs.
 
 Run by hand (never by CI) with PyTorch 2.15, from the repository root:
 
@@ -17,7 +17,7 @@ import math
 import os
 
 import torch
-from fixture_json import DT, T
+from fixture_json import DT, T, num
 
 torch.set_num_threads(1)
 
@@ -45,6 +45,12 @@ def rnd(shape, dtype, seed):
 CASES = []
 
 
+def args_other(args, x):
+    """isclose's second operand, stored in the case's args."""
+    back = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+    return torch.tensor([back.get(v, v) for v in args["other"]], dtype=x.dtype).reshape(x.shape)
+
+
 def case(op, args, v, layout=None, seed=0):
     x = make(v, layout)
     fn = {
@@ -58,6 +64,8 @@ def case(op, args, v, layout=None, seed=0):
         "tril": lambda x: x.tril(args["diagonal"]),
         "triu": lambda x: x.triu(args["diagonal"]),
         "cumsum": lambda x: x.cumsum(args["dim"]),
+        "nan_to_num": lambda x: torch.nan_to_num(x, args["nan"], args["posinf"], args["neginf"]),
+        "isclose": lambda x: torch.isclose(x, args_other(args, x), args["rtol"], args["atol"], args["equal_nan"]),
         "one_hot": lambda x: torch.nn.functional.one_hot(x, args["num_classes"]),
         "sort": lambda x: tuple(torch.sort(x, dim=args["dim"], descending=args["descending"])),
         "argsort": lambda x: torch.argsort(x, dim=args["dim"], descending=args["descending"]),
@@ -150,6 +158,19 @@ def build():
     case("one_hot", {"num_classes": 3}, torch.tensor([[1, 0], [2, 1]]), "transposed")
     case("one_hot", {"num_classes": 3}, torch.tensor([], dtype=I64))
     case("one_hot", {"num_classes": 3}, torch.tensor(2))
+    for nan, posinf, neginf in ((0.0, None, None), (1.0, 2.0, -3.0), (-0.5, 1e300, None)):
+        for dt in (F32, F64):
+            s += 1
+            case("nan_to_num", {"nan": nan, "posinf": posinf, "neginf": neginf},
+                 torch.tensor(SPECIAL, dtype=dt).reshape(3, 4), "transposed" if dt == F64 else None, seed=s)
+    case("nan_to_num", {"nan": 0.0, "posinf": None, "neginf": None}, rnd((2, 3), I64, 130))
+    close_a = [1.0, 1.0, 1.0, math.inf, math.inf, math.nan, math.nan, 0.0, 1e-9, 100.0, -0.0, 3.0]
+    close_b = [1.0 + 1e-6, 1.0 + 1e-4, 1.0001, math.inf, -math.inf, math.nan, 1.0, 1e-9, 0.0, 100.001, 0.0, 3.0]
+    for rtol, atol, equal_nan in ((1e-5, 1e-8, False), (1e-5, 1e-8, True), (0.0, 0.0, False), (1e-3, 0.0, False), (0.0, 1e-8, True)):
+        for dt in (F32, F64):
+            case("isclose", {"other": [num(v) for v in close_b], "rtol": rtol, "atol": atol, "equal_nan": equal_nan},
+                 torch.tensor(close_a, dtype=dt))
+    case("isclose", {"other": [1, 2, 5, 3], "rtol": 0.1, "atol": 1.0, "equal_nan": False}, torch.tensor([1, 3, 3, -3]))
     for largest in (True, False):
         for k, d in ((1, -1), (3, 1), (2, 0), (0, 1), (5, 1)):
             s += 1
@@ -181,6 +202,9 @@ def errors():
         "sort_dim": error_of(lambda: o(2, 3).sort(2)),
         "topk_k": error_of(lambda: torch.topk(o(3), 4)),
         "topk_dim": error_of(lambda: torch.topk(o(2, 3), 1, 2)),
+        "isclose_dtype": error_of(lambda: torch.isclose(o(2), o(2, dtype=torch.float64))),
+        "isclose_rtol": error_of(lambda: torch.isclose(o(2), o(2), rtol=-1.0)),
+        "isclose_atol": error_of(lambda: torch.isclose(o(2), o(2), atol=-0.5)),
         "one_hot_negative": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0, -1]))),
         "one_hot_too_large": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0, 3]), 3)),
         "one_hot_dtype": error_of(lambda: torch.nn.functional.one_hot(torch.tensor([0.0, 1.0]))),

@@ -1,5 +1,5 @@
 //! isnan, isinf, isfinite, any, all, flip, repeat, tril, triu, cumsum, sort, argsort and
-//! topk, and F.one_hot, against PyTorch
+//! topk, nan_to_num, isclose/allclose and F.one_hot, against PyTorch
 //! (fixtures from `scripts/gen_structure_fixtures.py`): outputs bit for bit, dtypes, grad_fn
 //! names and gradients, on contiguous, transposed, empty, 0-dim and special-valued inputs,
 //! and PyTorch's error messages; gradcheck of the differentiable ones.
@@ -44,10 +44,39 @@ fn run(op: &str, args: &Value, x: &Tensor) -> Result<Tensor> {
         "tril" => x.try_tril(args["diagonal"].as_i64().unwrap()),
         "triu" => x.try_triu(args["diagonal"].as_i64().unwrap()),
         "cumsum" => x.try_cumsum(args["dim"].as_i64().unwrap()),
+        "nan_to_num" => {
+            Ok(x.nan_to_num(args["nan"].as_f64().unwrap(), args["posinf"].as_f64(), args["neginf"].as_f64()))
+        }
+        "isclose" => {
+            let other = other_of(args, x);
+            let (rtol, atol) = (args["rtol"].as_f64().unwrap(), args["atol"].as_f64().unwrap());
+            let equal_nan = args["equal_nan"].as_bool().unwrap();
+            let close = x.try_isclose(&other, rtol, atol, equal_nan)?;
+            // allclose is isclose for every element.
+            let all = close.to_vec::<bool>().iter().all(|&c| c);
+            assert_eq!(x.try_allclose(&other, rtol, atol, equal_nan)?, all);
+            Ok(close)
+        }
         "one_hot" => F::try_one_hot(x, args["num_classes"].as_i64().unwrap()),
         "argsort" => x.try_argsort(args["dim"].as_i64().unwrap(), args["descending"].as_bool().unwrap()),
         other => panic!("unknown op {other}"),
     }
+}
+
+/// isclose's second operand: the case's `other` values in `x`'s dtype and shape.
+fn other_of(args: &Value, x: &Tensor) -> Tensor {
+    let values: Vec<f64> = args["other"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| match v.as_str() {
+            Some("nan") => f64::NAN,
+            Some("inf") => f64::INFINITY,
+            Some("-inf") => f64::NEG_INFINITY,
+            _ => v.as_f64().unwrap(),
+        })
+        .collect();
+    Tensor::from_vec(values, x.shape()).to_dtype(x.dtype())
 }
 
 /// The ops that return values and int64 indices.
@@ -109,6 +138,12 @@ fn errors_match_torch() {
         ("sort_dim", o(&[2, 3]).try_sort(2, false).unwrap_err().to_string()),
         ("topk_k", o(&[3]).try_topk(4, -1, true).unwrap_err().to_string()),
         ("topk_dim", o(&[2, 3]).try_topk(1, 2, true).unwrap_err().to_string()),
+        (
+            "isclose_dtype",
+            err(o(&[2]).try_isclose(&Tensor::ones_dtype(&[2], torchlight::DType::F64), 1e-5, 1e-8, false)),
+        ),
+        ("isclose_rtol", err(o(&[2]).try_isclose(&o(&[2]), -1.0, 1e-8, false))),
+        ("isclose_atol", err(o(&[2]).try_isclose(&o(&[2]), 1e-5, -0.5, false))),
         ("one_hot_negative", err(F::try_one_hot(&Tensor::from_slice(&[0i64, -1]), -1))),
         ("one_hot_too_large", err(F::try_one_hot(&Tensor::from_slice(&[0i64, 3]), 3))),
         ("one_hot_dtype", err(F::try_one_hot(&Tensor::from_slice(&[0.0f32, 1.0]), -1))),
@@ -136,6 +171,7 @@ fn gradcheck_structure_ops() {
         ("cumsum twice", |x| x.cumsum(0).cumsum(-1) * x),
         ("sort", |x| x.sort(1, true).0 * x),
         ("topk", |x| x.topk(2, 0, false).0),
+        ("nan_to_num", |x| x.nan_to_num(0.0, None, None) * x),
     ];
     for (name, f) in ops {
         gradcheck(|v| f(&v[0]), std::slice::from_ref(&x), Default::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
