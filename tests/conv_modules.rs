@@ -60,6 +60,8 @@ fn conv_layers_draw_pytorchs_initial_values() {
 
 #[test]
 fn layers_print_as_pytorch_prints_them() {
+    // Building the convolutions draws their initial values from the global generator.
+    let _g = common::global_rng();
     let r = &fixture()["modules"]["repr"];
     let same = Padding::Same;
     let cases: Vec<(&str, String)> = vec![
