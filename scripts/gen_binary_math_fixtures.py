@@ -11,12 +11,12 @@ tensor operands, the output, the grad_fn name, a random grad_output and the grad
 (out * grad_output).sum(). "errors" maps a case name to PyTorch's message.
 """
 
-import json
 import math
 import os
 
 import torch
-from gen_rounding_fixtures import F32, F64, I64, error_of, make, operand, record, values
+from fixture_json import error_of, write_fixture
+from gen_rounding_fixtures import F32, F64, I64, make, operand, record, values
 
 torch.set_num_threads(1)
 
@@ -67,10 +67,7 @@ def errors():
 
 def main():
     fixture = {"torch_version": torch.__version__, "cases": cases(), "errors": errors()}
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes,", len(fixture["cases"]), "cases")
+    write_fixture(OUT, fixture, f", {len(fixture['cases'])} cases")
 
 
 if __name__ == "__main__":

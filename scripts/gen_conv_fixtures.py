@@ -27,14 +27,13 @@ Tensors use the format of tests/common/mod.rs: {"shape", "dtype", "data"} with f
 stored as the exact double of the f32, optionally "layout" and "requires_grad" for inputs.
 """
 
-import json
 import os
 import warnings
 
 import torch
-from fixture_json import DT, T
 import torch.nn as nn
 import torch.nn.functional as F
+from fixture_json import T, error_of, write_fixture
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
@@ -56,14 +55,6 @@ def make_input(t, layout):
 
 def inp(t, layout):
     return T(t, layout=layout, requires_grad=True)
-
-
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return str(e)
-    return None
 
 
 def rnd(shape, dtype, scale=1.0, shift=0.0):
@@ -657,10 +648,7 @@ def main():
         "errors": errors(),
         "modules": module_cases(),
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    write_fixture(OUT, fixture)
 
 
 if __name__ == "__main__":

@@ -21,14 +21,13 @@ Tensors use the format of tests/common/mod.rs: {"shape", "dtype", "data"} with f
 as the exact double of the f32, optionally "layout" and "requires_grad" for inputs.
 """
 
-import json
 import math
 import os
 import warnings
 
 import torch
-from fixture_json import DT, T, num
 import torch.nn as nn
+from fixture_json import T, error_of, write_fixture
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
@@ -55,14 +54,6 @@ def inp(t, layout="contiguous"):
         extra["expand_from"] = [1] + list(t.shape[1:])
         t = t[:1].expand(t.shape)
     return T(t, **extra)
-
-
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return str(e)
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,10 +561,7 @@ def main():
         "seed3": seed3(),
         "seed5": seed5(),
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    write_fixture(OUT, fixture)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,11 @@ PyTorch's message. The in-place forms (floor_, remainder_, div_(rounding_mode=..
 the out-of-place values, so the Rust test checks them against the same cases.
 """
 
-import json
 import math
 import os
 
 import torch
-from fixture_json import DT, T, num
+from fixture_json import DT, T, error_of, num, write_fixture
 
 torch.set_num_threads(1)
 
@@ -151,14 +150,6 @@ def unary_cases():
     return cases
 
 
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return str(e)
-    return None
-
-
 def errors():
     i = torch.tensor([7, -7, 0])
     z = torch.tensor([2, 0, 3])
@@ -197,10 +188,7 @@ def main():
         "unary": unary_cases(),
         "errors": errors(),
     }
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes")
+    write_fixture(OUT, fixture)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,11 @@ grad_output and the input's gradient of (out * grad_output).sum(). "errors" maps
 to PyTorch's message.
 """
 
-import json
 import math
 import os
 
 import torch
-from fixture_json import DT, T, num
+from fixture_json import DT, T, error_of, num, write_fixture
 
 torch.set_num_threads(1)
 
@@ -180,14 +179,6 @@ def build():
         case("topk", {"k": 2, "dim": -1, "largest": largest}, torch.tensor([1.0, math.nan, 3.0, -math.inf]), seed=122)
 
 
-def error_of(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return str(e)
-    return None
-
-
 def errors():
     o = torch.ones
     return {
@@ -216,10 +207,7 @@ def errors():
 def main():
     build()
     fixture = {"torch_version": torch.__version__, "cases": CASES, "errors": errors()}
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(OUT), os.path.getsize(OUT), "bytes,", len(CASES), "cases")
+    write_fixture(OUT, fixture, f", {len(CASES)} cases")
 
 
 if __name__ == "__main__":

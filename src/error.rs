@@ -59,6 +59,12 @@ macro_rules! ensure {
     };
 }
 
+/// PyTorch's error for a kernel with no implementation for `dtype`: its dispatch macros raise
+/// `NotImplementedError` with this text.
+pub(crate) fn not_implemented(kernel: &str, dtype: crate::DType) -> Error {
+    Error::NotImplemented(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
+}
+
 /// Unwraps a `Result` from a `try_` twin, panicking with the error's message at the caller.
 #[track_caller]
 pub(crate) fn unwrap<T>(r: Result<T>) -> T {

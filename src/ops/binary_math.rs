@@ -4,9 +4,9 @@
 use super::binary::Operand;
 use super::binary_kernel::binary_map;
 use super::promote::result_type;
-use super::window::not_implemented;
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};
+use crate::error::not_implemented;
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
 use crate::{DType, Result, Tensor};

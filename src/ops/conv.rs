@@ -6,11 +6,12 @@
 //! per-image kernels of `backend::cpu::conv`; when they must be recorded they are composed of
 //! differentiable ops (`unfold`, `fold`, `matmul`), so the gradients differentiate again.
 
-use super::window::{fold4d, not_implemented, unfold4d};
+use super::window::{fold4d, unfold4d};
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record};
 use crate::backend::cpu::conv::{conv2d_forward, conv2d_input_grad, conv2d_weight_grad, ConvShape};
 use crate::backend::cpu::window::Window2d;
+use crate::error::not_implemented;
 use crate::{DType, Error, Result, Tensor};
 
 /// Which product of a convolution to run on the kernels.

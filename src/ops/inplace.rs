@@ -3,13 +3,14 @@
 
 use super::binary::{alpha_check, arith_dtype, arith_kernel, record_arith, Arith, Operand};
 use super::binary_kernel::binary_inplace;
+use super::promote::result_type;
 use crate::autograd::grad_mode::is_grad_enabled;
 use crate::autograd::node::Node;
 use crate::autograd::view_rebase;
 use crate::error::unwrap;
 use crate::tensor::layout::broadcast_shapes;
 use crate::tensor::{AutogradMeta, TensorImpl};
-use crate::{dispatch_num, Error, Result, Scalar, Tensor};
+use crate::{dispatch_num, DType, Error, Result, Scalar, Tensor};
 use std::sync::Arc;
 
 impl Tensor {
@@ -145,21 +146,7 @@ impl Tensor {
     fn arith_(&self, op: Arith, other: Operand, alpha: Option<Scalar>) -> Result<()> {
         let rt = arith_dtype(op, self, other)?;
         alpha_check(rt, alpha)?;
-        if !rt.can_cast_to(self.dtype()) {
-            return Err(Error::Runtime(format!(
-                "result type {} can't be cast to the desired output type {}",
-                rt.scalar_name(),
-                self.dtype().scalar_name()
-            )));
-        }
-        let shape = broadcast_shapes(self.shape(), other.shape())?;
-        if shape.as_slice() != self.shape() {
-            return Err(Error::Runtime(format!(
-                "output with shape {:?} doesn't match the broadcast shape {:?}",
-                self.shape(),
-                shape.as_slice()
-            )));
-        }
+        check_inplace_result(self, rt, &broadcast_shapes(self.shape(), other.shape())?)?;
         let others = other.tensor();
         self.inplace(
             others.as_slice(),
@@ -348,4 +335,56 @@ impl Tensor {
             |snap| snap.try_clamp(min, max),
         )
     }
+}
+
+impl Tensor {
+    /// Runs `compute`, the out-of-place op on `self` (and `other`), as an in-place op:
+    /// PyTorch's checks that the result's dtype and broadcast shape fit `self` come first, then
+    /// [`Tensor::inplace`] with its autograd rules. An error of `compute` (a zero integer
+    /// divisor, a dtype without a kernel) is raised before anything is written. For ops
+    /// without an in-place kernel of their own: the result is computed, then copied in.
+    pub(crate) fn inplace_via(
+        &self,
+        other: Option<Operand>,
+        compute: impl Fn(&Tensor) -> Result<Tensor>,
+    ) -> Result<()> {
+        let (rt, shape) = match other {
+            Some(o) => (result_type(&[Operand::Tensor(self), o]), broadcast_shapes(self.shape(), o.shape())?.to_vec()),
+            None => (self.dtype(), self.shape().to_vec()),
+        };
+        check_inplace_result(self, rt, &shape)?;
+        let others: Vec<&Tensor> = match other {
+            Some(Operand::Tensor(t)) => vec![t],
+            _ => vec![],
+        };
+        let mut failed = None;
+        self.inplace(
+            &others,
+            |dst| match compute(&dst.detach()) {
+                Ok(r) => dst.copy_kernel(&r),
+                Err(e) => failed = Some(e),
+            },
+            &compute,
+        )?;
+        failed.map_or(Ok(()), Err)
+    }
+}
+
+/// PyTorch's checks on an in-place result: castable dtype and the output's own shape.
+pub(crate) fn check_inplace_result(a: &Tensor, rt: DType, shape: &[usize]) -> Result<()> {
+    if !rt.can_cast_to(a.dtype()) {
+        return Err(Error::Runtime(format!(
+            "result type {} can't be cast to the desired output type {}",
+            rt.scalar_name(),
+            a.dtype().scalar_name()
+        )));
+    }
+    if shape != a.shape() {
+        return Err(Error::Runtime(format!(
+            "output with shape {:?} doesn't match the broadcast shape {:?}",
+            a.shape(),
+            shape
+        )));
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use super::binary::Operand;
 use super::binary_kernel::{unary_inplace, GRAIN_SIZE};
+use super::inplace::check_inplace_result;
 use super::promote::result_type;
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};
@@ -227,25 +228,6 @@ fn addc_(op: Addc, a: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Resul
     )
 }
 
-/// PyTorch's checks on an in-place result: castable dtype and the output's own shape.
-pub(crate) fn check_inplace_result(a: &Tensor, rt: DType, shape: &[usize]) -> Result<()> {
-    if !rt.can_cast_to(a.dtype()) {
-        return Err(Error::Runtime(format!(
-            "result type {} can't be cast to the desired output type {}",
-            rt.scalar_name(),
-            a.dtype().scalar_name()
-        )));
-    }
-    if shape != a.shape() {
-        return Err(Error::Runtime(format!(
-            "output with shape {:?} doesn't match the broadcast shape {:?}",
-            a.shape(),
-            shape
-        )));
-    }
-    Ok(())
-}
-
 /// The dtype name ATen's `TypeMeta` prints (`"float"`, `"long int"`).
 fn type_meta_name(d: DType) -> &'static str {
     match d {
@@ -265,10 +247,7 @@ fn lerp_check(a: &Tensor, end: &Tensor) -> Result<Vec<usize>> {
         )));
     }
     if !a.dtype().is_floating_point() {
-        return Err(Error::NotImplemented(format!(
-            "\"lerp_kernel_scalar\" not implemented for '{}'",
-            a.dtype().scalar_name()
-        )));
+        return Err(crate::error::not_implemented("lerp_kernel_scalar", a.dtype()));
     }
     Ok(broadcast_shapes(a.shape(), end.shape())?.to_vec())
 }

@@ -8,10 +8,11 @@
 //! unfolded windows divided by PyTorch's divisor; adaptive pooling sums rows and columns
 //! with 0/1 matrices. Both are compositions, so their gradients come from the primitives.
 
-use super::window::{not_implemented, unfold4d};
+use super::window::unfold4d;
 use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::pool::{max_pool2d, max_pool2d_backward};
 use crate::backend::cpu::window::Window2d;
+use crate::error::not_implemented;
 use crate::{DType, Error, Result, Tensor};
 
 /// Kernel, stride, padding and dilation of a pooling window.

@@ -17,11 +17,7 @@ impl Tensor {
     /// assert_eq!(t.isnan().to_vec::<bool>(), vec![false, true]);
     /// ```
     pub fn isnan(&self) -> Tensor {
-        match self.dtype() {
-            DType::F32 => unary_map::<f32, bool>(self, |x| x.is_nan()),
-            DType::F64 => unary_map::<f64, bool>(self, |x| x.is_nan()),
-            _ => Tensor::zeros_dtype(self.shape(), DType::Bool),
-        }
+        self.classify(f32::is_nan, f64::is_nan, false)
     }
 
     /// Whether each element is positive or negative infinity (`torch.isinf`); always false
@@ -32,11 +28,7 @@ impl Tensor {
     /// assert_eq!(t.isinf().to_vec::<bool>(), vec![true, false, false]);
     /// ```
     pub fn isinf(&self) -> Tensor {
-        match self.dtype() {
-            DType::F32 => unary_map::<f32, bool>(self, |x| x.is_infinite()),
-            DType::F64 => unary_map::<f64, bool>(self, |x| x.is_infinite()),
-            _ => Tensor::zeros_dtype(self.shape(), DType::Bool),
-        }
+        self.classify(f32::is_infinite, f64::is_infinite, false)
     }
 
     /// Whether each element is neither NaN nor infinite (`torch.isfinite`); always true for
@@ -47,10 +39,16 @@ impl Tensor {
     /// assert_eq!(t.isfinite().to_vec::<bool>(), vec![false, true, false]);
     /// ```
     pub fn isfinite(&self) -> Tensor {
+        self.classify(f32::is_finite, f64::is_finite, true)
+    }
+
+    /// A float test of each element as a bool tensor; integer and bool elements, never NaN or
+    /// infinite, all give `whole`.
+    fn classify(&self, f32_test: fn(f32) -> bool, f64_test: fn(f64) -> bool, whole: bool) -> Tensor {
         match self.dtype() {
-            DType::F32 => unary_map::<f32, bool>(self, |x| x.is_finite()),
-            DType::F64 => unary_map::<f64, bool>(self, |x| x.is_finite()),
-            _ => Tensor::ones_dtype(self.shape(), DType::Bool),
+            DType::F32 => unary_map::<f32, bool>(self, f32_test),
+            DType::F64 => unary_map::<f64, bool>(self, f64_test),
+            _ => Tensor::full_dtype(self.shape(), whole, DType::Bool),
         }
     }
 

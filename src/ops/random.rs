@@ -39,12 +39,7 @@ fn fill_storage_order<T: Element>(t: &Tensor, f: impl FnOnce(&mut [T], bool)) {
 /// PyTorch's dispatch error for a float-only kernel (`kernel` is its name in the message).
 fn check_float(t: &Tensor, kernel: &str) -> Result<()> {
     if !t.dtype().is_floating_point() {
-        let name = match t.dtype() {
-            DType::Bool => "Bool",
-            DType::I64 => "Long",
-            d => d.scalar_name(),
-        };
-        return Err(Error::NotImplemented(format!("\"{kernel}\" not implemented for '{name}'")));
+        return Err(crate::error::not_implemented(kernel, t.dtype()));
     }
     Ok(())
 }

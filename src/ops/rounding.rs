@@ -6,9 +6,9 @@
 use super::binary::Operand;
 use super::binary_kernel::{binary_map, unary_map};
 use super::promote::result_type;
-use super::window::not_implemented;
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};
+use crate::error::not_implemented;
 use crate::error::unwrap;
 use crate::{DType, Element, Error, Result, Tensor};
 
@@ -29,14 +29,18 @@ pub enum RoundingMode {
     Floor,
 }
 
-/// The element rules, one implementation per dtype that has them. For `i64` the divisions
-/// assume a non-zero divisor (checked before the kernel runs) and wrap on overflow, as
-/// PyTorch's C++ does on the one overflowing case, `i64::MIN / -1`.
-trait Rounding: Element {
+/// The element-wise roundings, for the float types (integers are already whole).
+trait Round: Element {
     fn floor(self) -> Self;
     fn ceil(self) -> Self;
     fn round(self) -> Self;
     fn trunc(self) -> Self;
+}
+
+/// The rounding divisions' element rules. For `i64` they assume a non-zero divisor (checked
+/// before the kernel runs) and wrap on overflow, as PyTorch's C++ does on the one
+/// overflowing case, `i64::MIN / -1`.
+trait Divide: Element {
     /// Python's `%`: the remainder with the divisor's sign.
     fn remainder(self, b: Self) -> Self;
     /// C's `fmod`: the remainder with the dividend's sign.
@@ -47,12 +51,15 @@ trait Rounding: Element {
 
 macro_rules! float_rounding {
     ($($t:ty),*) => {$(
-        impl Rounding for $t {
+        impl Round for $t {
             fn floor(self) -> Self { <$t>::floor(self) }
             fn ceil(self) -> Self { <$t>::ceil(self) }
             // torch.round rounds half to even (nearbyint).
             fn round(self) -> Self { <$t>::round_ties_even(self) }
             fn trunc(self) -> Self { <$t>::trunc(self) }
+        }
+
+        impl Divide for $t {
             // PyTorch's remainder kernel: fmod (exact), moved into the divisor's sign.
             fn remainder(self, b: Self) -> Self {
                 let m = self % b;
@@ -87,19 +94,7 @@ macro_rules! float_rounding {
 }
 float_rounding!(f32, f64);
 
-impl Rounding for i64 {
-    fn floor(self) -> Self {
-        self
-    }
-    fn ceil(self) -> Self {
-        self
-    }
-    fn round(self) -> Self {
-        self
-    }
-    fn trunc(self) -> Self {
-        self
-    }
+impl Divide for i64 {
     fn remainder(self, b: Self) -> Self {
         let r = self.wrapping_rem(b);
         if r != 0 && ((r < 0) != (b < 0)) {
@@ -145,7 +140,7 @@ impl Rounder {
     }
 }
 
-fn round_kernel<T: Rounding>(x: &Tensor, op: Rounder) -> Tensor {
+fn round_kernel<T: Round>(x: &Tensor, op: Rounder) -> Tensor {
     match op {
         Rounder::Floor => unary_map::<T, T>(x, T::floor),
         Rounder::Ceil => unary_map::<T, T>(x, T::ceil),
@@ -284,7 +279,7 @@ impl Division {
     }
 }
 
-fn division_kernel<T: Rounding>(op: Division, a: &Tensor, b: &Tensor, shape: &[usize]) -> Tensor {
+fn division_kernel<T: Divide>(op: Division, a: &Tensor, b: &Tensor, shape: &[usize]) -> Tensor {
     match op {
         Division::Remainder => binary_map::<T, T>(a, b, shape, T::remainder),
         Division::Fmod => binary_map::<T, T>(a, b, shape, T::fmod),
@@ -327,36 +322,39 @@ fn division(op: Division, a: Operand, b: Operand, node: Node) -> Result<Tensor> 
     };
     let inputs: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
     if needs_grad(&inputs) {
-        // Which of `inputs` is the dividend and which the divisor.
-        let (a_at, b_at) = match (a.tensor(), b.tensor()) {
-            (Some(_), Some(_)) => (Some(0), Some(1)),
-            (Some(_), None) => (Some(0), None),
-            _ => (None, Some(0)),
+        // The quotient rounding that remainder (floor) and fmod (trunc) subtract; only their
+        // gradients read the operands, so only they keep them.
+        let quotient = match op {
+            Division::Remainder => Some(RoundingMode::Floor),
+            Division::Fmod => Some(RoundingMode::Trunc),
+            Division::Floor | Division::Trunc => None,
         };
-        let saved = vec![SavedTensor::input(&x), SavedTensor::input(&y)];
+        let saved = match quotient {
+            Some(_) => vec![SavedTensor::input(&x), SavedTensor::input(&y)],
+            None => vec![],
+        };
         let name = match node {
             Node::Named(name) => name,
             Node::Missing(_) => "torch::autograd::NotImplemented",
         };
+        let (a_is_tensor, b_is_tensor) = (a.tensor().is_some(), b.tensor().is_some());
         record_unary(name, &inputs, &out, saved, move |ctx| {
             if let Node::Missing(aten) = node {
                 return Err(Error::Runtime(format!("derivative for aten::{aten} is not implemented")));
             }
             let g = ctx.grad();
-            let (x, y) = (&ctx.saved[0], &ctx.saved[1]);
-            let mut grads = vec![None; a_at.is_some() as usize + b_at.is_some() as usize];
             // remainder(a, b) = a - b * floor(a / b), fmod with trunc: d/da = 1 and
             // d/db = -(the rounded quotient); the rounded divisions are steps, gradient 0.
-            let (da, db) = match op {
-                Division::Remainder => (g.clone(), -(g * &x.try_div_rounding(y, RoundingMode::Floor)?)),
-                Division::Fmod => (g.clone(), -(g * &x.try_div_rounding(y, RoundingMode::Trunc)?)),
-                Division::Floor | Division::Trunc => (g.zeros_like(), g.zeros_like()),
+            let (da, db) = match quotient {
+                Some(mode) => (g.clone(), -(g * &ctx.saved[0].try_div_rounding(&ctx.saved[1], mode)?)),
+                None => (g.zeros_like(), g.zeros_like()),
             };
-            if let Some(i) = a_at {
-                grads[i] = ctx.needs(i).then_some(da);
-            }
-            if let Some(i) = b_at {
-                grads[i] = ctx.needs(i).then_some(db);
+            // One gradient per tensor operand, in order.
+            let mut grads = Vec::with_capacity(2);
+            for (is_tensor, d) in [(a_is_tensor, da), (b_is_tensor, db)] {
+                if is_tensor {
+                    grads.push(ctx.needs(grads.len()).then_some(d));
+                }
             }
             Ok(grads)
         });
@@ -459,37 +457,6 @@ impl Tensor {
     }
 }
 
-impl Tensor {
-    /// Runs `compute`, the out-of-place op on `self` (and `other`), in place: PyTorch's
-    /// checks that the result's dtype and broadcast shape fit `self` come first, then
-    /// [`Tensor::inplace`] with its autograd rules. An error of `compute` (a zero integer
-    /// divisor, a dtype without a kernel) is raised before anything is written.
-    fn rounding_inplace(&self, other: Option<Operand>, compute: impl Fn(&Tensor) -> Result<Tensor>) -> Result<()> {
-        let (rt, shape) = match other {
-            Some(o) => (
-                result_type(&[Operand::Tensor(self), o]),
-                crate::tensor::layout::broadcast_shapes(self.shape(), o.shape())?.to_vec(),
-            ),
-            None => (self.dtype(), self.shape().to_vec()),
-        };
-        super::pointwise::check_inplace_result(self, rt, &shape)?;
-        let others: Vec<&Tensor> = match other {
-            Some(Operand::Tensor(t)) => vec![t],
-            _ => vec![],
-        };
-        let mut failed = None;
-        self.inplace(
-            &others,
-            |dst| match compute(&dst.detach()) {
-                Ok(r) => dst.copy_kernel(&r),
-                Err(e) => failed = Some(e),
-            },
-            &compute,
-        )?;
-        failed.map_or(Ok(()), Err)
-    }
-}
-
 macro_rules! round_inplace_methods {
     ($(($name:ident, $try_name:ident, $op:ident, $try_op:ident, $ex:literal)),*) => {$(
         impl Tensor {
@@ -513,7 +480,7 @@ macro_rules! round_inplace_methods {
             #[doc = concat!("assert!(t.", stringify!($try_name), "().is_err());")]
             /// ```
             pub fn $try_name(&self) -> Result<()> {
-                self.rounding_inplace(None, |t| t.$try_op())
+                self.inplace_via(None, |t| t.$try_op())
             }
         }
     )*};
@@ -551,7 +518,7 @@ macro_rules! division_inplace_methods {
             /// ```
             pub fn $try_name<'a>(&self, other: impl Into<Operand<'a>>) -> Result<()> {
                 let other = other.into();
-                self.rounding_inplace(Some(other), |t| t.$try_op(other))
+                self.inplace_via(Some(other), |t| t.$try_op(other))
             }
         }
     )*};
@@ -585,6 +552,6 @@ impl Tensor {
     /// ```
     pub fn try_div_rounding_<'a>(&self, other: impl Into<Operand<'a>>, mode: RoundingMode) -> Result<()> {
         let other = other.into();
-        self.rounding_inplace(Some(other), |t| t.try_div_rounding(other, mode))
+        self.inplace_via(Some(other), |t| t.try_div_rounding(other, mode))
     }
 }

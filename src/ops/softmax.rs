@@ -7,9 +7,9 @@ use super::reduce::{reduce_dims, reduced_shape};
 use crate::autograd::node::SavedTensor;
 use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::strided::walk;
-use crate::error::unwrap;
+use crate::error::{not_implemented, unwrap};
 use crate::tensor::layout::wrap_dim;
-use crate::{is_grad_enabled, DType, Error, FloatElement, Layout, Result, Tensor};
+use crate::{is_grad_enabled, DType, FloatElement, Layout, Result, Tensor};
 use rayon::prelude::*;
 
 /// How the rows along one dim sit in storage. Row `r` (row-major over the other dims) starts
@@ -177,10 +177,6 @@ fn logsumexp_kernel<T: FloatElement>(x: &Tensor, dim: usize) -> Vec<T> {
 /// Number of rows when the reduced dim is empty (every row is then an empty sum).
 fn empty_rows(l: &Layout, dim: usize) -> usize {
     l.shape.iter().enumerate().filter(|&(d, _)| d != dim).map(|(_, &s)| s).product()
-}
-
-fn not_implemented(op: &str, dtype: DType) -> Error {
-    Error::NotImplemented(format!("\"{op}\" not implemented for '{}'", dtype.scalar_name()))
 }
 
 impl Tensor {

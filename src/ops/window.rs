@@ -5,7 +5,8 @@
 
 use crate::autograd::record::{needs_grad, record_unary};
 use crate::backend::cpu::window::{col2im, im2col, Window2d};
-use crate::{DType, Error, Result, Tensor};
+use crate::error::not_implemented;
+use crate::{DType, Result, Tensor};
 
 /// `[n, c, h, w]` → `[n, c * kh * kw, oh * ow]`: every window's taps as a column.
 pub(crate) fn unfold4d(input: &Tensor, g: Window2d) -> Result<Tensor> {
@@ -52,10 +53,4 @@ pub(crate) fn fold4d(cols: &Tensor, channels: usize, g: Window2d) -> Result<Tens
         record_unary("Col2ImBackward0", &[cols], &out, [], move |ctx| Ok(vec![Some(unfold4d(ctx.grad(), g)?)]));
     }
     Ok(out)
-}
-
-/// PyTorch's error for a kernel without an implementation for `dtype`: its dispatch macros
-/// raise `NotImplementedError`.
-pub(crate) fn not_implemented(kernel: &str, dtype: DType) -> Error {
-    Error::NotImplemented(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
 }

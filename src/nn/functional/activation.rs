@@ -35,7 +35,7 @@ fn float_only(x: &Tensor, kernel: &str) -> Result<()> {
     if x.dtype().is_floating_point() {
         Ok(())
     } else {
-        Err(Error::NotImplemented(format!("\"{kernel}\" not implemented for '{}'", x.dtype().scalar_name())))
+        Err(crate::error::not_implemented(kernel, x.dtype()))
     }
 }
 

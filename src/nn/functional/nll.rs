@@ -312,8 +312,7 @@ fn nll_loss_nd(
     };
     let kernel = if spatial { "nll_loss2d_forward_out_frame" } else { "nll_loss_out_frame" };
     let out = dispatch_float!(input.dtype(), T => nll_forward::<T>(input, &target, weight, geom)?,
-        _ => return Err(Error::NotImplemented(format!("\"{kernel}\" not implemented for '{}'",
-            input.dtype().scalar_name()))));
+        _ => return Err(crate::error::not_implemented(kernel, input.dtype())));
     let (out, total_weight) = out;
     if needs_grad(&[input]) {
         let name = if spatial { "NllLoss2DBackward0" } else { "NllLossBackward0" };
