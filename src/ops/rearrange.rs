@@ -1,6 +1,7 @@
-//! Ops that move or mask whole elements: `flip`, `repeat`, `tril`, `triu`. Each computes its
-//! forward from existing ops without recording them, then records PyTorch's node
-//! (`FlipBackward0`, `RepeatBackward0`, `TrilBackward0`, `TriuBackward0`) with its gradient.
+//! Ops that move or mask whole elements: `flip`, `roll`, `repeat`, `tile`, `tril`, `triu`.
+//! Each computes its forward from existing ops without recording them, then records
+//! PyTorch's node (`FlipBackward0`, `RollBackward0`, `RepeatBackward0`, `TrilBackward0`,
+//! `TriuBackward0`) with its gradient.
 
 use crate::autograd::record::{needs_grad, record_unary};
 use crate::error::unwrap;
@@ -56,6 +57,64 @@ impl Tensor {
         Ok(out)
     }
 
+    /// Shifts elements along `dims` by `shifts` places, wrapping around (`torch.roll`). With
+    /// no dims, the tensor is rolled as if flattened.
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::arange(0, 6, 1).reshape(&[2, 3]);
+    /// assert_eq!(t.roll(&[1], &[1]).to_vec::<i64>(), vec![2, 0, 1, 5, 3, 4]);
+    /// assert_eq!(t.roll(&[-1], &[]).to_vec::<i64>(), vec![1, 2, 3, 4, 5, 0]);
+    /// ```
+    #[track_caller]
+    pub fn roll(&self, shifts: &[i64], dims: &[i64]) -> Tensor {
+        unwrap(self.try_roll(shifts, dims))
+    }
+
+    /// Fallible twin of [`Tensor::roll`].
+    ///
+    /// ```
+    /// let e = torchlight::Tensor::ones(&[2, 3]).try_roll(&[1], &[0, 1]).unwrap_err();
+    /// assert_eq!(e.to_string(), "shifts and dimensions must align. shifts: 1, dims:2");
+    /// ```
+    pub fn try_roll(&self, shifts: &[i64], dims: &[i64]) -> Result<Tensor> {
+        if shifts.is_empty() {
+            return Err(Error::Runtime("`shifts` required".into()));
+        }
+        if !(dims.is_empty() && shifts.len() == 1) && shifts.len() != dims.len() {
+            return Err(Error::Runtime(format!(
+                "shifts and dimensions must align. shifts: {}, dims:{}",
+                shifts.len(),
+                dims.len()
+            )));
+        }
+        if self.dim() == 0 && !dims.is_empty() {
+            return Err(Error::Index(format!("Dimension specified as {} but tensor has no dimensions", dims[0])));
+        }
+        let wrapped: Vec<usize> = dims.iter().map(|&d| wrap_dim(d, self.dim())).collect::<Result<_>>()?;
+        let out = crate::no_grad(|| {
+            let x = self.detach();
+            if self.dim() == 0 {
+                return x.copy();
+            }
+            if dims.is_empty() {
+                return rotate(&x.reshape(&[-1]), 0, shifts[0]).reshape_usize(self.shape());
+            }
+            let mut t = x;
+            for (&d, &s) in wrapped.iter().zip(shifts) {
+                t = rotate(&t, d, s);
+            }
+            t
+        });
+        if needs_grad(&[self]) {
+            let back: Vec<i64> = shifts.iter().map(|&s| -s).collect();
+            let dims = dims.to_vec();
+            record_unary("RollBackward0", &[self], &out, [], move |ctx| {
+                Ok(vec![Some(ctx.grad().try_roll(&back, &dims)?)])
+            });
+        }
+        Ok(out)
+    }
+
     /// Tiles the tensor `sizes[i]` times along each dim (`tensor.repeat(*sizes)`); extra
     /// leading sizes add leading dims.
     ///
@@ -102,6 +161,19 @@ impl Tensor {
             });
         }
         Ok(out)
+    }
+
+    /// Tiles the tensor `dims[i]` times along each dim (`torch.tile`): like
+    /// [`Tensor::repeat`], but fewer sizes than dims are padded with leading 1s.
+    ///
+    /// ```
+    /// let t = torchlight::Tensor::from_vec(vec![1i64, 2, 3, 4], &[2, 2]);
+    /// assert_eq!(t.tile(&[2]).to_vec::<i64>(), vec![1, 2, 1, 2, 3, 4, 3, 4]);
+    /// ```
+    pub fn tile(&self, dims: &[usize]) -> Tensor {
+        let mut sizes = vec![1usize; self.dim().saturating_sub(dims.len())];
+        sizes.extend_from_slice(dims);
+        unwrap(self.try_repeat(&sizes))
     }
 
     /// The lower triangle of the last two dims (`torch.tril`): elements with
@@ -173,4 +245,15 @@ impl Tensor {
         }
         Ok(out)
     }
+}
+
+/// `x` rolled by `shift` places along `d`: `out[i] = x[(i - shift) mod n]`.
+fn rotate(x: &Tensor, d: usize, shift: i64) -> Tensor {
+    let n = x.shape()[d] as i64;
+    if n == 0 {
+        return x.copy();
+    }
+    let s = shift.rem_euclid(n);
+    let idx: Vec<i64> = (0..n).map(|i| (i - s).rem_euclid(n)).collect();
+    x.index_select(d as i64, &Tensor::from_vec(idx, &[n as usize]))
 }

@@ -153,12 +153,7 @@ impl Tensor {
             let node = if max { "MaxBackward1" } else { "MinBackward1" };
             let saved = vec![SavedTensor::input(self), SavedTensor::output(&out, 0)];
             record_unary(node, &[self], &out, saved, |ctx| {
-                // PyTorch's evenly_distribute_backward: ties (or NaNs, if the result is NaN)
-                // share the gradient.
-                let (x, value) = (&ctx.saved[0], &ctx.saved[1]);
-                let mask = if value.ne(value).item() != 0.0 { x.ne(x) } else { x.eq(value) };
-                let share = ctx.grad() / &mask.sum();
-                Ok(vec![Some(share.expand(x.shape()).masked_fill(&mask.logical_not(), 0.0))])
+                Ok(vec![Some(evenly_distribute_backward(ctx.grad(), &ctx.saved[0], &ctx.saved[1]))])
             });
         }
         Ok(out)
@@ -386,4 +381,13 @@ fn index_backward(grad: &Tensor, indices: &Tensor, d: usize, keep: &[usize], in_
     let positions = Tensor::from_vec((0..n as i64).collect(), &pos_shape);
     let hit = positions.eq(&indices.reshape_usize(keep));
     grad.reshape_usize(keep).expand(in_shape).masked_fill(&hit.logical_not(), 0.0)
+}
+
+/// The gradient of a reduction to one element `value` of `x` (max, min, median), as
+/// PyTorch's `evenly_distribute_backward`: the elements equal to `value` (or the NaNs, if it
+/// is NaN) share `g` equally.
+pub(crate) fn evenly_distribute_backward(g: &Tensor, x: &Tensor, value: &Tensor) -> Tensor {
+    let mask = if value.ne(value).item() != 0.0 { x.ne(x) } else { x.eq(value) };
+    let share = g / &mask.sum();
+    share.expand(x.shape()).masked_fill(&mask.logical_not(), 0.0)
 }

@@ -10,7 +10,7 @@ use crate::{DType, Element, Error, Result, Tensor};
 use std::cmp::Ordering;
 
 /// PyTorch's sort order: numbers by value, NaN after all of them (and equal to NaN).
-fn order<T: PartialOrd>(a: &T, b: &T) -> Ordering {
+pub(crate) fn order<T: PartialOrd>(a: &T, b: &T) -> Ordering {
     a.partial_cmp(b).unwrap_or_else(|| {
         #[allow(clippy::eq_op)]
         let nan = |x: &T| x != x;
@@ -38,7 +38,7 @@ fn sorted_indices<T: Element>(data: &[T], len: usize, descending: bool) -> Vec<i
 
 impl Tensor {
     /// The indices that sort `self` along `dim` (before any gradient bookkeeping).
-    fn sort_indices(&self, d: usize, descending: bool) -> Tensor {
+    pub(crate) fn sort_indices(&self, d: usize, descending: bool) -> Tensor {
         if self.dim() == 0 {
             return Tensor::zeros_dtype(&[], DType::I64);
         }
@@ -53,7 +53,7 @@ impl Tensor {
 
     /// The elements of `self` at `indices` along `d`, recording `node`, whose gradient puts
     /// each value's gradient back where the value came from.
-    fn select_sorted(&self, d: usize, indices: &Tensor, node: &'static str) -> Result<Tensor> {
+    pub(crate) fn select_sorted(&self, d: usize, indices: &Tensor, node: &'static str) -> Result<Tensor> {
         let values = crate::no_grad(|| self.detach().try_gather(d as i64, indices))?;
         if needs_grad(&[self]) {
             let (idx, shape, dtype) = (indices.clone(), self.shape().to_vec(), self.dtype());
