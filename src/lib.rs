@@ -33,7 +33,7 @@ pub use dtype::{DType, Element, FloatElement, NumElement};
 pub use error::{Error, Result};
 pub use ops::masked_index::{try_where, where_};
 pub use ops::slice::{Ellipsis, IndexArg, NewAxis, TensorIndex};
-pub use ops::{Operand, RoundingMode, Unique};
+pub use ops::{einsum, try_einsum, Operand, RoundingMode, Unique};
 pub use random::{manual_seed, Generator};
 pub use scalar::Scalar;
 pub use serialize::{load_file, save_file, Checkpoint};

@@ -9,6 +9,7 @@ pub(crate) mod conv;
 mod copy;
 mod cumulative;
 mod diagonal;
+mod einsum;
 mod factory;
 mod float_map;
 mod index;
@@ -38,5 +39,6 @@ mod unique;
 pub(crate) mod window;
 
 pub use binary::Operand;
+pub use einsum::{einsum, try_einsum};
 pub use rounding::RoundingMode;
 pub use unique::Unique;
