@@ -112,6 +112,10 @@ pub(crate) fn binary_map<T: Element, U: Element>(
 /// `a[i] = f(a[i], b[j])` in place, with `b` (dtype `T`) broadcast to `a`'s shape. The
 /// caller guarantees `b` does not share `a`'s storage.
 pub(crate) fn binary_inplace<T: Element>(a: &Tensor, b: &Tensor, f: impl Fn(T, T) -> T) {
+    if a.numel() == 0 {
+        // An empty view may sit at an offset past the end of an empty storage.
+        return;
+    }
     let lb = b.layout().clone();
     let guard_b = b.0.storage.read();
     let db: &[T] = T::slice(&guard_b);

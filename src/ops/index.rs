@@ -150,6 +150,13 @@ fn index_along(index: &Tensor, d: usize, shape: &[usize]) -> Tensor {
     index.reshape_usize(&view).expand(shape)
 }
 
+/// The gradient of `x.index_select(d, index)` for an `x` of `in_shape`: each element of `g`
+/// added back at the position it was selected from.
+pub(crate) fn index_select_backward(g: &Tensor, d: usize, index: &Tensor, in_shape: &[usize]) -> Result<Tensor> {
+    let idx = index_along(index, d, g.shape());
+    Tensor::zeros_dtype(in_shape, g.dtype()).try_scatter_add(d as i64, &idx, g)
+}
+
 impl Tensor {
     /// The out-of-place scatter family: a copy of `self` with the scatter applied, recorded.
     fn scatter_impl(&self, dim: i64, index: &Tensor, src: Src, add: bool) -> Result<Tensor> {
@@ -330,8 +337,7 @@ impl Tensor {
                 if in_shape.is_empty() {
                     return Ok(vec![Some(g.clone())]);
                 }
-                let idx = index_along(&ctx.saved[0], d, g.shape());
-                Ok(vec![Some(Tensor::zeros_dtype(&in_shape, g.dtype()).try_scatter_add(d as i64, &idx, g)?)])
+                Ok(vec![Some(index_select_backward(g, d, &ctx.saved[0], &in_shape)?)])
             });
         }
         Ok(out)

@@ -12,7 +12,7 @@ mod diagonal;
 mod einsum;
 mod factory;
 mod float_map;
-mod index;
+pub(crate) mod index;
 mod inplace;
 mod join;
 mod linalg;

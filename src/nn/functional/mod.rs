@@ -23,6 +23,7 @@ mod linear;
 mod loss;
 mod nll;
 mod norm;
+mod padding;
 mod pooling;
 
 pub use activation::{
@@ -46,6 +47,7 @@ pub use loss::{
 };
 pub use nll::{cross_entropy, nll_loss, try_cross_entropy, try_nll_loss};
 pub use norm::{batch_norm, group_norm, try_batch_norm, try_group_norm};
+pub use padding::{pad, try_pad, PadMode};
 pub use pooling::{
     adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, try_adaptive_avg_pool2d, try_avg_pool1d, try_avg_pool2d, try_max_pool1d,
