@@ -82,9 +82,31 @@ def errors():
     }
 
 
+def reprs():
+    """The padding layers' reprs, by the Rust constructor call that builds the same layer."""
+    nn = torch.nn
+    return {
+        "ZeroPad1d([1, 2])": repr(nn.ZeroPad1d((1, 2))),
+        "ZeroPad2d([1])": repr(nn.ZeroPad2d(1)),
+        "ZeroPad3d([1, 0, 2, 0, 0, 3])": repr(nn.ZeroPad3d((1, 0, 2, 0, 0, 3))),
+        "ConstantPad1d([1, 2], 3.5)": repr(nn.ConstantPad1d((1, 2), 3.5)),
+        "ConstantPad2d([1], 0.0)": repr(nn.ConstantPad2d(1, 0.0)),
+        "ConstantPad3d([2], -1.5)": repr(nn.ConstantPad3d(2, -1.5)),
+        "ReflectionPad1d([2])": repr(nn.ReflectionPad1d(2)),
+        "ReflectionPad2d([1, 1, 2, 0])": repr(nn.ReflectionPad2d((1, 1, 2, 0))),
+        "ReflectionPad3d([1])": repr(nn.ReflectionPad3d(1)),
+        "ReplicationPad1d([0, 3])": repr(nn.ReplicationPad1d((0, 3))),
+        "ReplicationPad2d([2])": repr(nn.ReplicationPad2d(2)),
+        "ReplicationPad3d([1])": repr(nn.ReplicationPad3d(1)),
+        "CircularPad1d([1])": repr(nn.CircularPad1d(1)),
+        "CircularPad2d([1, 2, 3, 4])": repr(nn.CircularPad2d((1, 2, 3, 4))),
+        "CircularPad3d([1])": repr(nn.CircularPad3d(1)),
+    }
+
+
 def main():
     build()
-    fixture = {"torch_version": torch.__version__, "cases": CASES, "errors": errors()}
+    fixture = {"torch_version": torch.__version__, "cases": CASES, "errors": errors(), "reprs": reprs()}
     write_fixture(OUT, fixture, f", {len(CASES)} cases")
 
 

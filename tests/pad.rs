@@ -110,3 +110,34 @@ fn gradcheck_pad() {
         }
     }
 }
+
+#[test]
+fn padding_layers_match_torch() {
+    use torchlight::nn::{self, Module};
+    let f = load_fixture("pad.json");
+    let layers: Vec<(&str, Box<dyn Module>)> = vec![
+        ("ZeroPad1d([1, 2])", Box::new(nn::ZeroPad1d::new(&[1, 2]))),
+        ("ZeroPad2d([1])", Box::new(nn::ZeroPad2d::new(&[1]))),
+        ("ZeroPad3d([1, 0, 2, 0, 0, 3])", Box::new(nn::ZeroPad3d::new(&[1, 0, 2, 0, 0, 3]))),
+        ("ConstantPad1d([1, 2], 3.5)", Box::new(nn::ConstantPad1d::new(&[1, 2], 3.5))),
+        ("ConstantPad2d([1], 0.0)", Box::new(nn::ConstantPad2d::new(&[1], 0.0))),
+        ("ConstantPad3d([2], -1.5)", Box::new(nn::ConstantPad3d::new(&[2], -1.5))),
+        ("ReflectionPad1d([2])", Box::new(nn::ReflectionPad1d::new(&[2]))),
+        ("ReflectionPad2d([1, 1, 2, 0])", Box::new(nn::ReflectionPad2d::new(&[1, 1, 2, 0]))),
+        ("ReflectionPad3d([1])", Box::new(nn::ReflectionPad3d::new(&[1]))),
+        ("ReplicationPad1d([0, 3])", Box::new(nn::ReplicationPad1d::new(&[0, 3]))),
+        ("ReplicationPad2d([2])", Box::new(nn::ReplicationPad2d::new(&[2]))),
+        ("ReplicationPad3d([1])", Box::new(nn::ReplicationPad3d::new(&[1]))),
+        ("CircularPad1d([1])", Box::new(nn::CircularPad1d::new(&[1]))),
+        ("CircularPad2d([1, 2, 3, 4])", Box::new(nn::CircularPad2d::new(&[1, 2, 3, 4]))),
+        ("CircularPad3d([1])", Box::new(nn::CircularPad3d::new(&[1]))),
+    ];
+    assert_eq!(layers.len(), f["reprs"].as_object().unwrap().len());
+    for (call, layer) in &layers {
+        assert_eq!(layer.repr(), f["reprs"][*call].as_str().unwrap(), "{call}");
+    }
+    // A layer is F::pad with its padding: the same output as the functional form.
+    let x = Tensor::arange(0.0, 24.0, 1.0).reshape(&[1, 2, 3, 4]);
+    let layer = nn::ReflectionPad2d::new(&[1, 1, 2, 0]);
+    assert!(layer.forward(&x).equal(&F::pad(&x, &[1, 1, 2, 0], PadMode::Reflect, None)));
+}

@@ -1,5 +1,5 @@
 //! Layers, one file per family: linear, convolution, pooling, activations, flatten/reshape,
-//! dropout, embedding, normalization.
+//! dropout, embedding, normalization, padding.
 
 mod activation;
 mod batchnorm;
@@ -9,6 +9,7 @@ mod embedding;
 mod flatten;
 mod linear;
 mod normalization;
+mod padding;
 mod pooling;
 
 pub use activation::{LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, ELU, GELU};
@@ -19,6 +20,11 @@ pub use embedding::Embedding;
 pub use flatten::{Flatten, Unflatten};
 pub use linear::{Identity, Linear};
 pub use normalization::{GroupNorm, LayerNorm};
+pub use padding::{
+    CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
+    ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
+    ZeroPad3d,
+};
 pub use pooling::{AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, Upsample};
 
 /// A shape as Python prints a tuple: `()`, `(4,)`, `(2, 3)`.
