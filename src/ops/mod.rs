@@ -23,7 +23,7 @@ mod order_stats;
 pub(crate) mod pointwise;
 pub(crate) mod pool;
 mod predicates;
-mod promote;
+pub(crate) mod promote;
 mod random;
 mod rearrange;
 mod reduce;

@@ -17,6 +17,7 @@
 mod activation;
 mod bce;
 mod conv;
+mod distance;
 mod dropout;
 mod encoding;
 mod linear;
@@ -37,6 +38,9 @@ pub use bce::{
 pub use conv::{
     conv1d, conv2d, conv_transpose2d, fold, try_conv1d, try_conv2d, try_conv_transpose2d, try_fold, try_unfold, unfold,
     Padding, Size2,
+};
+pub use distance::{
+    cosine_similarity, normalize, pairwise_distance, try_cosine_similarity, try_normalize, try_pairwise_distance,
 };
 pub use dropout::{dropout, dropout2d, try_dropout, try_dropout2d};
 pub use encoding::{one_hot, try_one_hot};
